@@ -1,0 +1,73 @@
+//! Dumps as `netlink_dump` runs them: one part per call, records carrying
+//! `NLM_F_MULTI`, and a final `NLMSG_DONE` (with the dump's errno) in a
+//! datagram of its own.
+
+use super::{datapaths, nlctrl, Core, Outbox, Socket};
+use genl::ack::write_done;
+use genl::{Errno, ExtAck};
+
+/// Size of the first part of a dump on a socket that has not read yet
+/// (`NLMSG_GOODSIZE` = `SKB_WITH_OVERHEAD(PAGE_SIZE)` on x86_64).
+pub const DUMP_FIRST_CHUNK: usize = 4096 - 320;
+/// Size of later parts: the kernel uses the reader's largest `recvmsg`
+/// buffer, capped at `SKB_WITH_OVERHEAD(32768)`; real clients read with
+/// 64 KiB buffers.
+pub const DUMP_CHUNK: usize = 32768 - 320;
+
+/// A running dump of one socket (`struct netlink_callback`).
+#[derive(Debug)]
+pub(crate) struct Dump {
+    /// The request's sequence number, echoed in every part.
+    pub seq: u32,
+    /// What is being dumped, with its cookie.
+    pub kind: DumpKind,
+    /// Extended-ACK state recorded while starting (reported with `DONE`).
+    pub extack: ExtAck,
+}
+
+/// The dumps ovsd knows, each with its continuation cookie.
+#[derive(Debug)]
+pub(crate) enum DumpKind {
+    /// `ctrl_dumpfamily`: index of the next family.
+    Families {
+        /// Families already emitted.
+        cursor: usize,
+    },
+    /// `ovs_dp_cmd_dump`: index of the next datapath.
+    Datapaths {
+        /// Datapaths already emitted.
+        cursor: usize,
+    },
+    /// A dump whose first call fails (e.g. `ovs_vport_cmd_dump` on a missing
+    /// datapath): `NLMSG_DONE` carries the errno.
+    Failed(Errno),
+}
+
+/// Builds the next part of `sock`'s dump into `out` as one datagram; ends
+/// the dump with `NLMSG_DONE` when a call adds nothing.
+pub(crate) fn next_part(core: &Core, sock: &mut Socket, out: &mut Outbox, limit: usize) {
+    let portid = sock.portid();
+    let ext_ack = sock.opts.ext_ack;
+    let Some(dump) = sock.dump.as_mut() else {
+        return;
+    };
+    let seq = dump.seq;
+    let w = out.writer();
+    let result = match &mut dump.kind {
+        DumpKind::Families { cursor } => Ok(nlctrl::dump(core, w, portid, seq, cursor, limit)),
+        DumpKind::Datapaths { cursor } => Ok(datapaths::dump_datapaths(core, w, portid, seq, cursor, limit)),
+        DumpKind::Failed(e) => Err(*e),
+    };
+    match result {
+        Ok(true) => {}
+        Ok(false) => {
+            write_done(w, portid, seq, None, &dump.extack, ext_ack);
+            sock.dump = None;
+        }
+        Err(e) => {
+            write_done(w, portid, seq, Some(e), &dump.extack, ext_ack);
+            sock.dump = None;
+        }
+    }
+    out.end_datagram();
+}

@@ -1,0 +1,103 @@
+//! The sans-I/O core: sockets, dispatch, families.
+
+mod datapaths;
+mod dispatch;
+mod dump;
+mod nlctrl;
+mod outbox;
+mod sockets;
+
+pub use dump::{DUMP_CHUNK, DUMP_FIRST_CHUNK};
+pub use outbox::Outbox;
+pub use sockets::{Creds, SockOpts, Socket, NETLINK_OPTS};
+
+use genl::ctrl::Registry;
+use genl::ovs::KernelVersion;
+use genl::Errno;
+use sockets::SocketTable;
+use std::sync::Arc;
+
+/// Something that receives datagrams for one socket from other sockets'
+/// requests (multicast notifications). Returns false when the datagram was
+/// dropped because the receiver's queue is full.
+pub trait Sink: Send + Sync {
+    /// Queues one datagram.
+    fn deliver(&self, datagram: &[u8]) -> bool;
+}
+
+/// Start-up settings of the core.
+#[derive(Clone, Debug, Default)]
+pub struct CoreConfig {
+    /// Which kernel's family ids, group ids and attribute maxima to present.
+    pub kernel: KernelVersion,
+}
+
+/// The emulated kernel: its families and its netlink sockets.
+pub struct Core {
+    registry: Registry,
+    sockets: SocketTable,
+    datapaths: datapaths::Datapaths,
+}
+
+impl Core {
+    /// A core with no sockets and no datapaths.
+    pub fn new(cfg: CoreConfig) -> Arc<Core> {
+        Arc::new(Core {
+            registry: cfg.kernel.registry(),
+            sockets: SocketTable::default(),
+            datapaths: datapaths::Datapaths::default(),
+        })
+    }
+
+    /// The generic netlink families this core serves.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// Opens a netlink socket for a peer with credentials `creds`; its
+    /// autobind port id is reserved at once (the process's tgid if free,
+    /// else a negative id, as `netlink_autobind`). `sink` receives the
+    /// socket's multicast traffic.
+    pub fn open_socket(&self, creds: Creds, sink: Arc<dyn Sink>) -> Socket {
+        self.sockets.open(creds, sink)
+    }
+
+    /// Closes a socket: its port id, memberships and dump state go.
+    pub fn close_socket(&self, sock: &mut Socket) {
+        self.sockets.close(sock);
+    }
+
+    /// `bind()` to an explicit port id (`pid != 0`) with legacy groups.
+    pub fn bind(&self, sock: &mut Socket, pid: u32, groups: u32) -> Result<u32, Errno> {
+        self.sockets.bind(sock, pid, groups)
+    }
+
+    /// `bind()`/`connect()` with port id 0: autobind and set legacy groups.
+    pub fn set_groups(&self, sock: &mut Socket, groups: u32) -> Result<(), Errno> {
+        self.sockets.set_groups(sock, groups)
+    }
+
+    /// `setsockopt(SOL_NETLINK, opt, value)`.
+    pub fn setsockopt(&self, sock: &mut Socket, opt: u32, value: u32) -> Result<(), Errno> {
+        self.sockets.setsockopt(&self.registry, sock, opt, value)
+    }
+
+    /// Processes one datagram sent by `sock`, as `netlink_sendmsg` into
+    /// `genl_rcv` does: every reply for the sender is appended to `out` (the
+    /// first part of a dump included), notifications go to group members.
+    pub fn process(&self, sock: &mut Socket, datagram: &[u8], out: &mut Outbox) {
+        self.sockets.autobind(sock);
+        dispatch::process(self, sock, datagram, out);
+    }
+
+    /// True while `sock` has a dump whose remaining parts are not yet built.
+    pub fn dump_pending(&self, sock: &Socket) -> bool {
+        sock.dump.is_some()
+    }
+
+    /// Builds the next part of the running dump, as `netlink_dump` does after
+    /// a `recvmsg`: appended to `out` as one datagram.
+    pub fn dump_next(&self, sock: &mut Socket, out: &mut Outbox) {
+        dump::next_part(self, sock, out, DUMP_CHUNK);
+    }
+}

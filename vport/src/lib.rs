@@ -1,0 +1,1 @@
+//! Ports, port numbers, netdev backends and the emulated RTNL: built by the datapath/vport issue.
