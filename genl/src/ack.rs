@@ -59,7 +59,8 @@ pub fn write_ack(
 
 /// `netlink_ack_tlv_len != 0`.
 fn has_tlvs(e: &ExtAck, is_err: bool) -> bool {
-    e.msg.is_some() || (is_err && (e.bad_attr.is_some() || e.miss_type.is_some() || policy_dumpable(e)))
+    e.msg.is_some()
+        || (is_err && (e.bad_attr.is_some() || e.miss_type.is_some() || policy_dumpable(e)))
 }
 
 fn policy_dumpable(e: &ExtAck) -> bool {
@@ -134,10 +135,8 @@ pub fn write_policy_attr(w: &mut Writer, p: &Policy, nest_type: u16) {
             w.attr_u64(pol::MIN_VALUE_S, min as u64);
             w.attr_u64(pol::MAX_VALUE_S, max as u64);
         }
-        Kind::String | Kind::NulString | Kind::Binary => {
-            if p.len > 0 {
-                w.attr_u32(pol::MAX_LENGTH, p.len as u32);
-            }
+        Kind::String | Kind::NulString | Kind::Binary if p.len > 0 => {
+            w.attr_u32(pol::MAX_LENGTH, p.len as u32);
         }
         _ => {}
     }
@@ -182,11 +181,19 @@ mod tests {
     // unknown name, answered with ENOENT and the request echoed.
     #[test]
     fn error_echoes_request_like_the_kernel() {
-        let req = hex("2800000010000100070000000000000003010000130002006e6f5f737563685f66616d696c790000");
+        let req =
+            hex("2800000010000100070000000000000003010000130002006e6f5f737563685f66616d696c790000");
         let want = hex("3c0000000200000007000000a0000000feffffff2800000010000100070000000000000003010000130002006e6f5f737563685f66616d696c790000");
         let mut w = Writer::new();
         let m = NlMsg::new_checked(&req[..]).unwrap();
-        write_ack(&mut w, 160, &m, Some(Errno::ENOENT), &ExtAck::default(), AckOpts::default());
+        write_ack(
+            &mut w,
+            160,
+            &m,
+            Some(Errno::ENOENT),
+            &ExtAck::default(),
+            AckOpts::default(),
+        );
         assert_eq!(w.as_bytes(), &want[..]);
     }
 
@@ -220,7 +227,10 @@ mod tests {
         write_ack(&mut w, 9, &m, None, &ExtAck::default(), AckOpts::default());
         assert_eq!(w.len(), 36);
         let a = NlMsg::new_checked(w.as_bytes()).unwrap();
-        assert_eq!((a.msg_type(), a.flags(), a.seq(), a.pid()), (2, NLM_F_CAPPED, 13, 9));
+        assert_eq!(
+            (a.msg_type(), a.flags(), a.seq(), a.pid()),
+            (2, NLM_F_CAPPED, 13, 9)
+        );
         assert_eq!(&a.payload()[4..], &req[..16]);
     }
 
@@ -232,12 +242,18 @@ mod tests {
         r.resize(0x24, 0);
         let m = NlMsg::new_checked(&r[..]).unwrap();
         let mut w = Writer::new();
-        let opts = AckOpts { cap_ack: true, ext_ack: false };
+        let opts = AckOpts {
+            cap_ack: true,
+            ext_ack: false,
+        };
         write_ack(&mut w, 1, &m, Some(Errno::ENODEV), &ExtAck::default(), opts);
         let a = NlMsg::new_checked(w.as_bytes()).unwrap();
         assert_eq!((a.len(), a.flags()), (36, NLM_F_CAPPED));
         w.clear();
         write_done(&mut w, 1, 5, None, &ExtAck::default(), true);
-        assert_eq!(w.as_bytes(), &hex("1400000003000200050000000100000000000000")[..]);
+        assert_eq!(
+            w.as_bytes(),
+            &hex("1400000003000200050000000100000000000000")[..]
+        );
     }
 }

@@ -89,7 +89,10 @@ impl<'a> AttrIter<'a> {
 
     /// Iterates `buf`, which starts `base` bytes after the offset origin.
     pub fn with_base(buf: &'a [u8], base: u32) -> Self {
-        AttrIter { rest: buf, at: base }
+        AttrIter {
+            rest: buf,
+            at: base,
+        }
     }
 
     /// Bytes not consumed so far (after the walk ends: the kernel's
@@ -138,9 +141,15 @@ mod tests {
         b.extend_from_slice(&[1, 2, 3]);
         let mut it = AttrIter::with_base(&b, 20);
         let a = it.next().unwrap();
-        assert_eq!((a.kind, a.nested, a.u32(), a.offset), (1, false, Some(7), 20));
+        assert_eq!(
+            (a.kind, a.nested, a.u32(), a.offset),
+            (1, false, Some(7), 20)
+        );
         let n = it.next().unwrap();
-        assert_eq!((n.kind, n.nested, n.payload.len(), n.offset), (2, true, 0, 28));
+        assert_eq!(
+            (n.kind, n.nested, n.payload.len(), n.offset),
+            (2, true, 0, 28)
+        );
         assert!(it.next().is_none());
         assert_eq!(it.leftover(), 3);
     }

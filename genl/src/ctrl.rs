@@ -193,7 +193,9 @@ impl Registry {
 
     /// `genl_family_find_byname` (exact comparison).
     pub fn by_name(&self, name: &[u8]) -> Option<&Family> {
-        self.families.iter().find(|f| f.spec.name.as_bytes() == name)
+        self.families
+            .iter()
+            .find(|f| f.spec.name.as_bytes() == name)
     }
 
     /// Which family owns multicast group `group`, and the group's name.

@@ -538,28 +538,49 @@ mod tests {
 
     #[test]
     fn strings_follow_nla_nul_string() {
-        assert_eq!(run(&attrs(|w| w.attr_str(1, b"dp0")), Validate::LIBERAL).0, Ok(()));
+        assert_eq!(
+            run(&attrs(|w| w.attr_str(1, b"dp0")), Validate::LIBERAL).0,
+            Ok(())
+        );
         // no NUL at all: EINVAL
-        assert_eq!(run(&attrs(|w| w.attr(1, b"abc")), Validate::LIBERAL).0, Err(Errno::EINVAL));
+        assert_eq!(
+            run(&attrs(|w| w.attr(1, b"abc")), Validate::LIBERAL).0,
+            Err(Errno::EINVAL)
+        );
         // 16 chars + NUL: the NUL is outside the first 16 bytes -> EINVAL
         let long = attrs(|w| w.attr_str(1, b"0123456789abcdef"));
         assert_eq!(run(&long, Validate::LIBERAL).0, Err(Errno::EINVAL));
         // a NUL early and junk after it, longer than 15: ERANGE
         let mut p = vec![b'a', 0];
         p.extend_from_slice(&[b'x'; 20]);
-        assert_eq!(run(&attrs(|w| w.attr(1, &p)), Validate::LIBERAL).0, Err(Errno::ERANGE));
+        assert_eq!(
+            run(&attrs(|w| w.attr(1, &p)), Validate::LIBERAL).0,
+            Err(Errno::ERANGE)
+        );
         // "\x05\0\0\0" is a valid string (the kernel's ea_dp_new_odd_name)
-        assert_eq!(run(&attrs(|w| w.attr_u32(1, 5)), Validate::LIBERAL).0, Ok(()));
+        assert_eq!(
+            run(&attrs(|w| w.attr_u32(1, 5)), Validate::LIBERAL).0,
+            Ok(())
+        );
     }
 
     #[test]
     fn ranges() {
-        assert_eq!(run(&attrs(|w| w.attr_u32(3, 4096)), Validate::LIBERAL).0, Ok(()));
+        assert_eq!(
+            run(&attrs(|w| w.attr_u32(3, 4096)), Validate::LIBERAL).0,
+            Ok(())
+        );
         let (r, e) = run(&attrs(|w| w.attr_u32(3, 4097)), Validate::LIBERAL);
-        assert_eq!((r, e.msg), (Err(Errno::ERANGE), Some("integer out of range")));
+        assert_eq!(
+            (r, e.msg),
+            (Err(Errno::ERANGE), Some("integer out of range"))
+        );
         let (r, _) = run(&attrs(|w| w.attr_u32(4, u32::MAX)), Validate::LIBERAL);
         assert_eq!(r, Err(Errno::ERANGE));
-        assert_eq!(run(&attrs(|w| w.attr_u32(4, 7)), Validate::LIBERAL).0, Ok(()));
+        assert_eq!(
+            run(&attrs(|w| w.attr_u32(4, 7)), Validate::LIBERAL).0,
+            Ok(())
+        );
     }
 
     #[test]
@@ -585,9 +606,15 @@ mod tests {
         assert_eq!(run(&no_flag, Validate::LIBERAL).0, Ok(()));
         assert_eq!(run(&no_flag, Validate::STRICT).0, Err(Errno::EINVAL));
         // NLA_UNSPEC min len 1
-        assert_eq!(run(&attrs(|w| w.attr(6, &[])), Validate::LIBERAL).0, Err(Errno::ERANGE));
+        assert_eq!(
+            run(&attrs(|w| w.attr(6, &[])), Validate::LIBERAL).0,
+            Err(Errno::ERANGE)
+        );
         let (r, e) = run(&attrs(|w| w.attr(6, &[1])), Validate::STRICT);
-        assert_eq!((r, e.msg), (Err(Errno::EINVAL), Some("Unsupported attribute")));
+        assert_eq!(
+            (r, e.msg),
+            (Err(Errno::EINVAL), Some("Unsupported attribute"))
+        );
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! for Rust tools, tests and benchmarks (no preload library needed).
 
 use crate::transport::frames::{
-    setup_message, Frame, DONE_F_DUMP, FRAME_LEN, OP_BIND, OP_BINDRES, OP_DONE, OP_HELLO, OP_OPTRES,
-    OP_SETGROUPS, OP_SOCKOPT,
+    setup_message, Frame, DONE_F_DUMP, FRAME_LEN, OP_BIND, OP_BINDRES, OP_DONE, OP_HELLO,
+    OP_OPTRES, OP_SETGROUPS, OP_SOCKOPT,
 };
 use crate::transport::sys;
 use std::io;
@@ -28,7 +28,11 @@ impl NlSocket {
         let data = sys::seqpacket()?;
         sys::connect(&data, path)?;
         let (ctl, theirs) = sys::seqpacket_pair()?;
-        sys::send_with_fd(data.as_raw_fd(), &setup_message(libc::SOCK_RAW as u32), theirs.as_raw_fd())?;
+        sys::send_with_fd(
+            data.as_raw_fd(),
+            &setup_message(libc::SOCK_RAW as u32),
+            theirs.as_raw_fd(),
+        )?;
         drop(theirs);
         let mut s = NlSocket {
             data,
@@ -36,6 +40,17 @@ impl NlSocket {
             portid: 0,
             dump_running: false,
         };
+        let mut p = [libc::pollfd {
+            fd: s.ctl.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        }];
+        if sys::poll(&mut p, 5000)? == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "ovsd did not answer",
+            ));
+        }
         let hello = s.read_frame()?;
         if hello.op != OP_HELLO {
             return Err(proto_err("expected HELLO"));

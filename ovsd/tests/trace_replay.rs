@@ -15,11 +15,13 @@ impl Sink for Null {
     }
 }
 
-/// One request block: the request and the datagrams received for it.
+/// One request block: the request and the datagrams received for it, and
+/// the socket options set before it.
 struct Block {
     label: String,
     send: Vec<u8>,
     recv: Vec<Vec<u8>>,
+    options: Vec<(u32, u32)>,
 }
 
 fn unhex(s: &str) -> Vec<u8> {
@@ -35,15 +37,26 @@ fn read_trace(path: &PathBuf) -> (u32, Vec<Block>) {
     let mut portid = 0;
     let mut blocks: Vec<Block> = Vec::new();
     let mut last_dgram = 0;
+    let mut options = Vec::new();
     for line in text.lines() {
         let mut f = line.split_whitespace();
         match f.next() {
             Some("portid") => portid = f.next().unwrap().parse().unwrap(),
+            Some("option") => {
+                let (name, value) = f.next().unwrap().split_once('=').unwrap();
+                let opt = match name {
+                    "ext_ack" => 11,
+                    "cap_ack" => 10,
+                    other => panic!("unknown option {other}"),
+                };
+                options.push((opt, value.parse().unwrap()));
+            }
             Some("req") => {
                 blocks.push(Block {
                     label: f.nth(1).unwrap_or("").to_string(),
                     send: Vec::new(),
                     recv: Vec::new(),
+                    options: std::mem::take(&mut options),
                 });
                 last_dgram = 0;
             }
@@ -68,9 +81,9 @@ fn read_trace(path: &PathBuf) -> (u32, Vec<Block>) {
 /// Exchanges where ovsd differs from the kernel on purpose, with the reason.
 fn divergence(label: &str) -> Option<&'static str> {
     match label {
-        "resolve:ovs_meter" | "resolve:ovs_ct_limit" => {
-            Some("ovs_meter and ovs_ct_limit are not served yet, so they are not advertised (ENOENT)")
-        }
+        "resolve:ovs_meter" | "resolve:ovs_ct_limit" => Some(
+            "ovs_meter and ovs_ct_limit are not served yet, so they are not advertised (ENOENT)",
+        ),
         _ => None,
     }
 }
@@ -79,9 +92,16 @@ fn traces_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/traces")
 }
 
-/// Replays the blocks of `basic.trace` up to the first datapath creation.
-fn replay_until_first_datapath(kernel: &str, version: KernelVersion) -> usize {
-    let (portid, blocks) = read_trace(&traces_dir().join(kernel).join("basic.trace"));
+/// Replays the blocks of `trace` accepted by `wanted` (stopping at the first
+/// it rejects when `stop` is set; skipping it otherwise).
+fn replay(
+    kernel: &str,
+    trace: &str,
+    version: KernelVersion,
+    wanted: impl Fn(&str) -> bool,
+    stop: bool,
+) -> usize {
+    let (portid, blocks) = read_trace(&traces_dir().join(kernel).join(trace));
     let core = Core::new(CoreConfig { kernel: version });
     let mut sock = core.open_socket(
         Creds {
@@ -95,8 +115,14 @@ fn replay_until_first_datapath(kernel: &str, version: KernelVersion) -> usize {
     let mut out = Outbox::new();
     let mut matched = 0;
     for b in &blocks {
-        if b.label == "dp_new" {
-            break;
+        for &(opt, val) in &b.options {
+            core.setsockopt(&mut sock, opt, val).unwrap();
+        }
+        if !wanted(&b.label) {
+            if stop {
+                break;
+            }
+            continue;
         }
         if let Some(why) = divergence(&b.label) {
             eprintln!("{kernel} {}: accepted divergence: {why}", b.label);
@@ -119,8 +145,43 @@ fn replay_until_first_datapath(kernel: &str, version: KernelVersion) -> usize {
         }
         matched += 1;
     }
-    eprintln!("{kernel}: {matched} exchanges matched byte for byte");
+    eprintln!("{kernel} {trace}: {matched} exchanges matched byte for byte");
     matched
+}
+
+/// Replays `basic.trace` up to the first successful datapath creation.
+fn replay_until_first_datapath(kernel: &str, version: KernelVersion) -> usize {
+    replay(kernel, "basic.trace", version, |l| l != "dp_new", true)
+}
+
+/// The extended-ACK and CAP_ACK exchanges of `notify.trace` that need no
+/// datapath: policy failures with MSG/OFFS/POLICY TLVs, a parser warning
+/// carried into a later error, an unknown command, a capped error.
+fn replay_ack_formats(kernel: &str, version: KernelVersion) -> usize {
+    let labels = [
+        "ea_dp_get_missing",
+        "ea_dp_new_short_pid",
+        "ea_flow_truncated",
+        "ea_bad_cmd",
+        "ea_cap_dp_get_missing",
+    ];
+    replay(
+        kernel,
+        "notify.trace",
+        version,
+        |l| labels.contains(&l),
+        false,
+    )
+}
+
+#[test]
+fn kernel_6_12_ack_formats_match_byte_for_byte() {
+    assert_eq!(replay_ack_formats("6.12", KernelVersion::V6_12), 5);
+}
+
+#[test]
+fn kernel_6_1_ack_formats_match_byte_for_byte() {
+    assert_eq!(replay_ack_formats("6.1", KernelVersion::V6_1), 5);
 }
 
 #[test]

@@ -59,15 +59,15 @@ pub static POLICY: PolicyTable = PolicyTable {
     maxattr: OVS_DP_ATTR_MAX,
     entries: &[
         Policy::UNSPEC,
-        Policy::nul_string(IFNAMSIZ - 1),                     // NAME
-        Policy::U32,                                          // UPCALL_PID
-        Policy::UNSPEC,                                       // STATS
-        Policy::UNSPEC,                                       // MEGAFLOW_STATS
-        Policy::U32,                                          // USER_FEATURES
-        Policy::UNSPEC,                                       // PAD
-        Policy::range_u(Kind::U32, 0, MASKS_CACHE_SIZE_MAX),  // MASKS_CACHE_SIZE
-        Policy::UNSPEC,                                       // PER_CPU_PIDS
-        Policy::min_s32(0),                                   // IFINDEX
+        Policy::nul_string(IFNAMSIZ - 1),                    // NAME
+        Policy::U32,                                         // UPCALL_PID
+        Policy::UNSPEC,                                      // STATS
+        Policy::UNSPEC,                                      // MEGAFLOW_STATS
+        Policy::U32,                                         // USER_FEATURES
+        Policy::UNSPEC,                                      // PAD
+        Policy::range_u(Kind::U32, 0, MASKS_CACHE_SIZE_MAX), // MASKS_CACHE_SIZE
+        Policy::UNSPEC,                                      // PER_CPU_PIDS
+        Policy::min_s32(0),                                  // IFINDEX
     ],
 };
 

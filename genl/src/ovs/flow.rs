@@ -51,17 +51,17 @@ pub static POLICY: PolicyTable = PolicyTable {
     maxattr: OVS_FLOW_ATTR_MAX,
     entries: &[
         Policy::UNSPEC,
-        Policy::NESTED,      // KEY
-        Policy::NESTED,      // ACTIONS
-        Policy::UNSPEC,      // STATS
-        Policy::UNSPEC,      // TCP_FLAGS
-        Policy::UNSPEC,      // USED
-        Policy::FLAG,        // CLEAR
-        Policy::NESTED,      // MASK
-        Policy::FLAG,        // PROBE
-        Policy::min_len(1),  // UFID
-        Policy::U32,         // UFID_FLAGS
-        Policy::UNSPEC,      // PAD
+        Policy::NESTED,     // KEY
+        Policy::NESTED,     // ACTIONS
+        Policy::UNSPEC,     // STATS
+        Policy::UNSPEC,     // TCP_FLAGS
+        Policy::UNSPEC,     // USED
+        Policy::FLAG,       // CLEAR
+        Policy::NESTED,     // MASK
+        Policy::FLAG,       // PROBE
+        Policy::min_len(1), // UFID
+        Policy::U32,        // UFID_FLAGS
+        Policy::UNSPEC,     // PAD
     ],
 };
 

@@ -7,7 +7,9 @@ pub mod flow;
 pub mod packet;
 pub mod vport;
 
-use crate::ctrl::{Family, FamilySpec, Op, OpValidate, Registry, GENL_UNS_ADMIN_PERM, NLCTRL_FAMILY};
+use crate::ctrl::{
+    Family, FamilySpec, Op, OpValidate, Registry, GENL_UNS_ADMIN_PERM, NLCTRL_FAMILY,
+};
 use crate::policy::PolicyTable;
 
 /// Size of `struct ovs_header` (`int dp_ifindex`): every OVS family's hdrsize.
@@ -65,7 +67,12 @@ impl KernelVersion {
         };
         Registry::new(vec![
             NLCTRL_FAMILY,
-            fam(&datapath::FAMILY, 0, datapath::OVS_DP_ATTR_MAX as u32, groups[0]),
+            fam(
+                &datapath::FAMILY,
+                0,
+                datapath::OVS_DP_ATTR_MAX as u32,
+                groups[0],
+            ),
             fam(&vport::FAMILY, 1, vport_maxattr, groups[1]),
             fam(&flow::FAMILY, 2, flow::OVS_FLOW_ATTR_MAX as u32, groups[2]),
             fam(&packet::FAMILY, 3, packet::OVS_PACKET_ATTR_MAX as u32, 0),

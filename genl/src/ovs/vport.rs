@@ -63,16 +63,16 @@ pub static POLICY: PolicyTable = PolicyTable {
     maxattr: OVS_VPORT_ATTR_MAX,
     entries: &[
         Policy::UNSPEC,
-        Policy::U32,                       // PORT_NO
-        Policy::U32,                       // TYPE
-        Policy::nul_string(IFNAMSIZ - 1),  // NAME
-        Policy::NESTED,                    // OPTIONS
-        Policy::UNSPEC,                    // UPCALL_PID
-        Policy::min_len(VPORT_STATS_LEN),  // STATS
-        Policy::UNSPEC,                    // PAD
-        Policy::min_s32(0),                // IFINDEX
-        Policy::S32,                       // NETNSID
-        Policy::NESTED,                    // UPCALL_STATS
+        Policy::U32,                      // PORT_NO
+        Policy::U32,                      // TYPE
+        Policy::nul_string(IFNAMSIZ - 1), // NAME
+        Policy::NESTED,                   // OPTIONS
+        Policy::UNSPEC,                   // UPCALL_PID
+        Policy::min_len(VPORT_STATS_LEN), // STATS
+        Policy::UNSPEC,                   // PAD
+        Policy::min_s32(0),               // IFINDEX
+        Policy::S32,                      // NETNSID
+        Policy::NESTED,                   // UPCALL_STATS
     ],
 };
 

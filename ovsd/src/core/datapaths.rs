@@ -5,12 +5,8 @@
 use super::dispatch::Request;
 use super::dump::DumpKind;
 use super::{Core, Outbox, Socket};
-use genl::ovs::{datapath as dp, vport};
+use genl::ovs::{datapath as dp, flow, vport};
 use genl::{Errno, ExtAck, Writer};
-
-/// The datapaths of the emulated network namespace.
-#[derive(Default)]
-pub(crate) struct Datapaths {}
 
 /// `DP_MAX_PORTS`: port numbers are below this.
 pub const DP_MAX_PORTS: u32 = 65535;
@@ -27,7 +23,15 @@ pub(super) fn doit(
         (dp::NAME, dp::OVS_DP_CMD_GET) => Err(Errno::ENODEV),
         // ovs_dp_cmd_new: NAME and UPCALL_PID are required before anything
         (dp::NAME, dp::OVS_DP_CMD_NEW)
-            if !req.attrs.has(dp::OVS_DP_ATTR_NAME) || !req.attrs.has(dp::OVS_DP_ATTR_UPCALL_PID) =>
+            if !req.attrs.has(dp::OVS_DP_ATTR_NAME)
+                || !req.attrs.has(dp::OVS_DP_ATTR_UPCALL_PID) =>
+        {
+            Err(Errno::EINVAL)
+        }
+        // ovs_flow_cmd_new: "Must have key and actions" comes first
+        (flow::NAME, flow::OVS_FLOW_CMD_NEW)
+            if !req.attrs.has(flow::OVS_FLOW_ATTR_KEY)
+                || !req.attrs.has(flow::OVS_FLOW_ATTR_ACTIONS) =>
         {
             Err(Errno::EINVAL)
         }

@@ -7,7 +7,9 @@ use super::{datapaths, nlctrl, Core, Outbox, Socket};
 use genl::ack::{write_ack, AckOpts};
 use genl::ctrl::Family;
 use genl::genlmsg::{GenlHdr, GENL_HDRLEN};
-use genl::nlmsg::{align4, MsgIter, NLMSG_HDRLEN, NLMSG_MIN_TYPE, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST};
+use genl::nlmsg::{
+    align4, MsgIter, NLMSG_HDRLEN, NLMSG_MIN_TYPE, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST,
+};
 use genl::policy::{self, Attrs, Validate};
 use genl::{Errno, ExtAck, NlMsg};
 
@@ -19,8 +21,6 @@ pub(crate) struct Request<'a> {
     pub genl: GenlHdr,
     /// The family it was sent to.
     pub family: &'a Family,
-    /// `ovs_header.dp_ifindex` for the OVS families (0 otherwise).
-    pub dp_ifindex: i32,
     /// The validated attributes (empty for unvalidated dumps).
     pub attrs: Attrs<'a>,
 }
@@ -78,10 +78,6 @@ fn genl_rcv_msg(
     let op = family.spec.op(genl.cmd, is_dump).ok_or(Errno::EOPNOTSUPP)?;
     header_check(family, msg, &genl, extack)?;
 
-    let dp_ifindex = match msg.payload().get(GENL_HDRLEN..GENL_HDRLEN + 4) {
-        Some(b) if family.spec.hdrsize == 4 => i32::from_ne_bytes([b[0], b[1], b[2], b[3]]),
-        _ => 0,
-    };
     let attr_start = NLMSG_HDRLEN + align4(hdrlen);
     let attr_bytes = msg.bytes().get(attr_start..).unwrap_or(&[]);
     let validate = |mode: Validate, extack: &mut ExtAck| match op.policy {
@@ -105,7 +101,6 @@ fn genl_rcv_msg(
             msg: *msg,
             genl,
             family,
-            dp_ifindex,
             attrs,
         };
         let kind = start_dump(core, &req)?;
@@ -133,7 +128,6 @@ fn genl_rcv_msg(
         msg: *msg,
         genl,
         family,
-        dp_ifindex,
         attrs,
     };
     do_request(core, sock, &req, extack, out)?;

@@ -55,7 +55,9 @@ pub(crate) fn next_part(core: &Core, sock: &mut Socket, out: &mut Outbox, limit:
     let w = out.writer();
     let result = match &mut dump.kind {
         DumpKind::Families { cursor } => Ok(nlctrl::dump(core, w, portid, seq, cursor, limit)),
-        DumpKind::Datapaths { cursor } => Ok(datapaths::dump_datapaths(core, w, portid, seq, cursor, limit)),
+        DumpKind::Datapaths { cursor } => Ok(datapaths::dump_datapaths(
+            core, w, portid, seq, cursor, limit,
+        )),
         DumpKind::Failed(e) => Err(*e),
     };
     match result {

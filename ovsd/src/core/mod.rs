@@ -36,7 +36,6 @@ pub struct CoreConfig {
 pub struct Core {
     registry: Registry,
     sockets: SocketTable,
-    datapaths: datapaths::Datapaths,
 }
 
 impl Core {
@@ -45,7 +44,6 @@ impl Core {
         Arc::new(Core {
             registry: cfg.kernel.registry(),
             sockets: SocketTable::default(),
-            datapaths: datapaths::Datapaths::default(),
         })
     }
 

@@ -114,11 +114,14 @@ impl Socket {
     }
 }
 
+/// A group member: the socket's key and where its multicast goes.
+type Member = (u64, Arc<dyn Sink>);
+
 #[derive(Default)]
 struct Inner {
     next_key: u64,
     by_port: HashMap<u32, u64>,
-    members: HashMap<u32, Vec<(u64, Arc<dyn Sink>)>>,
+    members: HashMap<u32, Vec<Member>>,
     rover: i32,
 }
 
@@ -242,25 +245,6 @@ impl SocketTable {
         }
         Ok(())
     }
-
-    /// Delivers `datagram` to every member of `group` except the socket
-    /// `exclude` (the requester, when it asked for an echo).
-    pub(crate) fn multicast(&self, group: u32, datagram: &[u8], exclude: Option<&Socket>) {
-        let t = self.lock();
-        if let Some(list) = t.members.get(&group) {
-            for (key, sink) in list {
-                if exclude.is_some_and(|s| s.key == *key) {
-                    continue;
-                }
-                sink.deliver(datagram);
-            }
-        }
-    }
-
-    /// True when anyone listens on `group` (`netlink_has_listeners`).
-    pub(crate) fn has_listeners(&self, group: u32) -> bool {
-        self.lock().members.get(&group).is_some_and(|l| !l.is_empty())
-    }
 }
 
 fn free_portid(t: &mut Inner, tgid: i32) -> u32 {
@@ -324,7 +308,11 @@ mod tests {
     }
 
     fn creds(pid: u32) -> Creds {
-        Creds { pid, uid: 0, gid: 0 }
+        Creds {
+            pid,
+            uid: 0,
+            gid: 0,
+        }
     }
 
     #[test]
@@ -359,15 +347,19 @@ mod tests {
         let reg = genl::ovs::KernelVersion::V6_12.registry();
         let t = SocketTable::default();
         let mut a = t.open(creds(1), Arc::new(Null));
-        assert_eq!(t.setsockopt(&reg, &mut a, opt::ADD_MEMBERSHIP, 0), Err(Errno::EINVAL));
+        assert_eq!(
+            t.setsockopt(&reg, &mut a, opt::ADD_MEMBERSHIP, 0),
+            Err(Errno::EINVAL)
+        );
         assert_eq!(t.setsockopt(&reg, &mut a, 99, 1), Err(Errno::ENOPROTOOPT));
         t.setsockopt(&reg, &mut a, opt::ADD_MEMBERSHIP, 21).unwrap();
-        assert!(a.in_group(21) && t.has_listeners(21));
-        t.setsockopt(&reg, &mut a, opt::DROP_MEMBERSHIP, 21).unwrap();
-        assert!(!t.has_listeners(21));
+        assert!(a.in_group(21) && t.lock().members[&21].len() == 1);
+        t.setsockopt(&reg, &mut a, opt::DROP_MEMBERSHIP, 21)
+            .unwrap();
+        assert!(!a.in_group(21) && t.lock().members[&21].is_empty());
         t.set_groups(&mut a, 1 << 14).unwrap();
         assert!(a.in_group(15));
         t.close(&mut a);
-        assert!(!t.has_listeners(15));
+        assert!(t.lock().members[&15].is_empty());
     }
 }

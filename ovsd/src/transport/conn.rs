@@ -3,8 +3,8 @@
 //! control frames, and streams dump parts as the socket drains.
 
 use super::frames::{
-    Frame, DONE_F_DUMP, FRAME_LEN, OP_BIND, OP_BINDRES, OP_HELLO, OP_OPTRES, OP_SETGROUPS, OP_SOCKOPT,
-    SETUP_MAGIC, SETUP_VERSION,
+    Frame, DONE_F_DUMP, FRAME_LEN, OP_BIND, OP_BINDRES, OP_HELLO, OP_OPTRES, OP_SETGROUPS,
+    OP_SOCKOPT, SETUP_MAGIC, SETUP_VERSION,
 };
 use super::outq::OutQueue;
 use super::sys;
@@ -97,7 +97,10 @@ fn run(
         }
         let backlog = out.backlogged();
         let mut fds = [
-            pollfd(data.as_raw_fd(), libc::POLLIN | if backlog { libc::POLLOUT } else { 0 }),
+            pollfd(
+                data.as_raw_fd(),
+                libc::POLLIN | if backlog { libc::POLLOUT } else { 0 },
+            ),
             pollfd(ctl.as_raw_fd(), libc::POLLIN),
             pollfd(out.wake_fd(), libc::POLLIN),
         ];
@@ -133,7 +136,11 @@ fn run(
             if !outbox.is_empty() {
                 sock.has_read = true;
             }
-            let flags = if core.dump_pending(sock) { DONE_F_DUMP } else { 0 };
+            let flags = if core.dump_pending(sock) {
+                DONE_F_DUMP
+            } else {
+                0
+            };
             out.push_done(flags);
         }
     }

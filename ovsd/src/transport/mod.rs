@@ -89,7 +89,12 @@ impl Listener {
             let conn = match sys::accept(&self.fd) {
                 Ok(c) => c,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) if matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE | libc::ECONNABORTED)) => {
+                Err(e)
+                    if matches!(
+                        e.raw_os_error(),
+                        Some(libc::EMFILE | libc::ENFILE | libc::ECONNABORTED)
+                    ) =>
+                {
                     warn!("accept: {e}");
                     std::thread::sleep(std::time::Duration::from_millis(10));
                     continue;

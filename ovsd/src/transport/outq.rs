@@ -1,7 +1,6 @@
 //! A connection's ordered output: netlink datagrams for the data socket and
-//! `DONE` frames for the control channel, written without blocking; what the
-//! socket cannot take yet waits here in order. A `DONE` is sent only after
-//! every datagram queued before it reached the socket.
+//! `DONE` frames for the control channel. Datagrams are written without
+//! blocking; what the socket cannot take yet waits here, in order.
 
 use super::frames::{Frame, OP_DONE};
 use super::sys::{self, EventFd};
@@ -17,7 +16,6 @@ pub const MULTICAST_LIMIT: usize = 4 << 20;
 
 enum Item {
     Data(Vec<u8>),
-    Done(u32),
 }
 
 #[derive(Default)]
@@ -25,7 +23,6 @@ struct Queue {
     items: VecDeque<Item>,
     bytes: usize,
     dead: bool,
-    overruns: u64,
 }
 
 /// The output side of one connection, shared with other connections'
@@ -74,16 +71,15 @@ impl OutQueue {
         self.push_locked(&mut q, dgram, usize::MAX);
     }
 
-    /// Queues `DONE{flags}` behind everything queued so far.
+    /// Signals `DONE{flags}`: every reply to the datagram is in the socket,
+    /// unless the socket was full. Then the replies wait here and `DONE` goes
+    /// out at once anyway: waiting for a client that is itself blocked in
+    /// its send (waiting for this `DONE`) would deadlock, where the kernel
+    /// would have dropped the reply.
     pub fn push_done(&self, flags: u32) {
-        let mut q = self.lock();
-        if q.dead {
-            return;
-        }
-        if q.items.is_empty() {
+        let q = self.lock();
+        if !q.dead {
             let _ = sys::send(self.ctl, &Frame::new(OP_DONE, flags, 0).encode());
-        } else {
-            q.items.push_back(Item::Done(flags));
         }
     }
 
@@ -103,7 +99,6 @@ impl OutQueue {
             }
         }
         if q.bytes + dgram.len() > limit {
-            q.overruns += 1;
             return false;
         }
         q.bytes += dgram.len();
@@ -118,9 +113,6 @@ impl OutQueue {
         let mut q = self.lock();
         while let Some(item) = q.items.front() {
             match item {
-                Item::Done(flags) => {
-                    let _ = sys::send(self.ctl, &Frame::new(OP_DONE, *flags, 0).encode());
-                }
                 Item::Data(d) => match sys::send_nb(self.data, d) {
                     Ok(_) => q.bytes -= d.len(),
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => return false,
@@ -134,11 +126,6 @@ impl OutQueue {
             q.items.pop_front();
         }
         true
-    }
-
-    /// Multicast datagrams dropped because the queue was full.
-    pub fn overruns(&self) -> u64 {
-        self.lock().overruns
     }
 }
 

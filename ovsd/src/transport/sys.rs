@@ -29,7 +29,10 @@ fn sockaddr_un(path: &Path) -> io::Result<(libc::sockaddr_un, libc::socklen_t)> 
     // SAFETY: sockaddr_un is plain data; all-zero is a valid value.
     let mut addr: libc::sockaddr_un = unsafe { std::mem::zeroed() };
     if bytes.len() >= addr.sun_path.len() {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "socket path too long"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "socket path too long",
+        ));
     }
     addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
     for (d, s) in addr.sun_path.iter_mut().zip(bytes) {
@@ -42,7 +45,8 @@ fn sockaddr_un(path: &Path) -> io::Result<(libc::sockaddr_un, libc::socklen_t)> 
 /// A new `AF_UNIX`/`SOCK_SEQPACKET` socket (close-on-exec).
 pub fn seqpacket() -> io::Result<OwnedFd> {
     // SAFETY: plain syscall; the returned fd is owned by us.
-    let fd = cvt(unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC, 0) })?;
+    let fd =
+        cvt(unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC, 0) })?;
     // SAFETY: fd is a fresh, valid descriptor.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
@@ -67,7 +71,13 @@ pub fn seqpacket_pair() -> io::Result<(OwnedFd, OwnedFd)> {
 pub fn bind_listen(fd: &OwnedFd, path: &Path) -> io::Result<()> {
     let (addr, len) = sockaddr_un(path)?;
     // SAFETY: addr/len describe a valid sockaddr_un.
-    cvt(unsafe { libc::bind(fd.as_raw_fd(), &addr as *const _ as *const libc::sockaddr, len) })?;
+    cvt(unsafe {
+        libc::bind(
+            fd.as_raw_fd(),
+            &addr as *const _ as *const libc::sockaddr,
+            len,
+        )
+    })?;
     // SAFETY: plain syscall.
     cvt(unsafe { libc::listen(fd.as_raw_fd(), 1024) })?;
     Ok(())
@@ -77,7 +87,13 @@ pub fn bind_listen(fd: &OwnedFd, path: &Path) -> io::Result<()> {
 pub fn connect(fd: &OwnedFd, path: &Path) -> io::Result<()> {
     let (addr, len) = sockaddr_un(path)?;
     // SAFETY: addr/len describe a valid sockaddr_un.
-    cvt(unsafe { libc::connect(fd.as_raw_fd(), &addr as *const _ as *const libc::sockaddr, len) })?;
+    cvt(unsafe {
+        libc::connect(
+            fd.as_raw_fd(),
+            &addr as *const _ as *const libc::sockaddr,
+            len,
+        )
+    })?;
     Ok(())
 }
 
@@ -85,7 +101,12 @@ pub fn connect(fd: &OwnedFd, path: &Path) -> io::Result<()> {
 pub fn accept(fd: &OwnedFd) -> io::Result<OwnedFd> {
     // SAFETY: null address is allowed.
     let c = cvt(unsafe {
-        libc::accept4(fd.as_raw_fd(), std::ptr::null_mut(), std::ptr::null_mut(), libc::SOCK_CLOEXEC)
+        libc::accept4(
+            fd.as_raw_fd(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            libc::SOCK_CLOEXEC,
+        )
     })?;
     // SAFETY: c is a fresh, valid descriptor.
     Ok(unsafe { OwnedFd::from_raw_fd(c) })
@@ -144,7 +165,14 @@ pub fn send_nb(fd: RawFd, buf: &[u8]) -> io::Result<usize> {
 /// Sends one datagram, blocking, without `SIGPIPE`.
 pub fn send(fd: RawFd, buf: &[u8]) -> io::Result<usize> {
     // SAFETY: buf is valid for its length.
-    cvt_size(unsafe { libc::send(fd, buf.as_ptr() as *const libc::c_void, buf.len(), libc::MSG_NOSIGNAL) })
+    cvt_size(unsafe {
+        libc::send(
+            fd,
+            buf.as_ptr() as *const libc::c_void,
+            buf.len(),
+            libc::MSG_NOSIGNAL,
+        )
+    })
 }
 
 /// Sends one datagram with a descriptor attached (`SCM_RIGHTS`).
@@ -191,7 +219,8 @@ pub fn recv_with_fd(fd: RawFd, buf: &mut [u8]) -> io::Result<(usize, Option<Owne
     msg.msg_control = cbuf.as_mut_ptr() as *mut libc::c_void;
     msg.msg_controllen = space;
     // SAFETY: msg points at live buffers.
-    let n = cvt_size(unsafe { libc::recvmsg(fd, &mut msg, libc::MSG_CMSG_CLOEXEC | libc::MSG_TRUNC) })?;
+    let n =
+        cvt_size(unsafe { libc::recvmsg(fd, &mut msg, libc::MSG_CMSG_CLOEXEC | libc::MSG_TRUNC) })?;
     let mut passed = None;
     // SAFETY: walking the control messages the kernel filled in.
     unsafe {
@@ -199,7 +228,8 @@ pub fn recv_with_fd(fd: RawFd, buf: &mut [u8]) -> io::Result<(usize, Option<Owne
         while !c.is_null() {
             if (*c).cmsg_level == libc::SOL_SOCKET && (*c).cmsg_type == libc::SCM_RIGHTS {
                 let data = libc::CMSG_DATA(c) as *const RawFd;
-                let count = ((*c).cmsg_len - libc::CMSG_LEN(0) as usize) / std::mem::size_of::<RawFd>();
+                let count =
+                    ((*c).cmsg_len - libc::CMSG_LEN(0) as usize) / std::mem::size_of::<RawFd>();
                 for i in 0..count {
                     let f = OwnedFd::from_raw_fd(std::ptr::read_unaligned(data.add(i)));
                     if passed.is_none() {
@@ -216,7 +246,14 @@ pub fn recv_with_fd(fd: RawFd, buf: &mut [u8]) -> io::Result<(usize, Option<Owne
 /// Receives one datagram (`MSG_TRUNC`: the full length is returned).
 pub fn recv(fd: RawFd, buf: &mut [u8], flags: libc::c_int) -> io::Result<usize> {
     // SAFETY: buf is valid for its length.
-    cvt_size(unsafe { libc::recv(fd, buf.as_mut_ptr() as *mut libc::c_void, buf.len(), flags | libc::MSG_TRUNC) })
+    cvt_size(unsafe {
+        libc::recv(
+            fd,
+            buf.as_mut_ptr() as *mut libc::c_void,
+            buf.len(),
+            flags | libc::MSG_TRUNC,
+        )
+    })
 }
 
 /// `poll` over `fds`, retrying on `EINTR`; `timeout_ms` < 0 waits forever.
@@ -251,14 +288,26 @@ impl EventFd {
     pub fn signal(&self) {
         let one: u64 = 1;
         // SAFETY: writing 8 bytes from a u64.
-        unsafe { libc::write(self.0.as_raw_fd(), &one as *const u64 as *const libc::c_void, 8) };
+        unsafe {
+            libc::write(
+                self.0.as_raw_fd(),
+                &one as *const u64 as *const libc::c_void,
+                8,
+            )
+        };
     }
 
     /// Resets the counter.
     pub fn drain(&self) {
         let mut v: u64 = 0;
         // SAFETY: reading 8 bytes into a u64.
-        unsafe { libc::read(self.0.as_raw_fd(), &mut v as *mut u64 as *mut libc::c_void, 8) };
+        unsafe {
+            libc::read(
+                self.0.as_raw_fd(),
+                &mut v as *mut u64 as *mut libc::c_void,
+                8,
+            )
+        };
     }
 
     /// The descriptor to poll.
