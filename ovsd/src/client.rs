@@ -1,6 +1,7 @@
 //! The native client side of `docs/protocol.md`: a netlink socket on ovsd,
 //! for Rust tools, tests and benchmarks (no preload library needed).
 
+use crate::transport::frames::SOCK_ADMIN;
 use crate::transport::frames::{
     setup_message, Frame, DONE_F_DUMP, FRAME_LEN, OP_BIND, OP_BINDRES, OP_DONE, OP_HELLO,
     OP_OPTRES, OP_SETGROUPS, OP_SOCKOPT,
@@ -143,4 +144,21 @@ impl NlSocket {
         }
         Ok(n)
     }
+}
+
+/// Asks the ovsd at `path` for its lock instrumentation (JSON).
+pub fn admin_stats(path: &Path) -> io::Result<String> {
+    let data = sys::seqpacket()?;
+    sys::connect(&data, path)?;
+    let (_ctl, theirs) = sys::seqpacket_pair()?;
+    sys::send_with_fd(
+        data.as_raw_fd(),
+        &setup_message(SOCK_ADMIN),
+        theirs.as_raw_fd(),
+    )?;
+    drop(theirs);
+    let mut buf = vec![0u8; 1 << 20];
+    let n = sys::recv(data.as_raw_fd(), &mut buf, 0)?;
+    buf.truncate(n.min(buf.len()));
+    String::from_utf8(buf).map_err(|_| proto_err("stats are not UTF-8"))
 }

@@ -1,21 +1,83 @@
 //! Command line and defaults.
 
-use clap::Parser;
+use crate::core::Locking;
+use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// ovsd: the Open vSwitch kernel datapath as a userspace daemon.
 #[derive(Debug, Parser)]
 #[command(name = "ovsd", version, about)]
 pub struct Args {
-    /// Socket to serve. Default: $OVSD_SOCKET, else /run/ovsd/ovsd.sock for
-    /// root, else $XDG_RUNTIME_DIR/ovsd.sock.
-    #[arg(long, value_name = "PATH")]
+    /// Socket to serve (or, with a subcommand, to talk to). Default:
+    /// $OVSD_SOCKET, else /run/ovsd/ovsd.sock for root, else
+    /// $XDG_RUNTIME_DIR/ovsd.sock.
+    #[arg(long, value_name = "PATH", global = true)]
     pub socket: Option<PathBuf>,
 
     /// Which kernel's family ids, multicast group ids and attribute maxima
     /// to present: 6.12 (default) or 6.1.
     #[arg(long, value_name = "VERSION", default_value = "6.12", value_parser = parse_kernel)]
     pub kernel_version: genl::ovs::KernelVersion,
+
+    /// Locking design of flow commands: `decoupled` (after the 2026 series:
+    /// only the flow table's mutex) or `legacy` (the global ovs_mutex).
+    #[arg(long, value_enum, default_value = "decoupled")]
+    pub locking: LockingArg,
+
+    /// Time spent inside RTNL per net device create/destroy (e.g. 2s, 50ms).
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = vport::parse_duration)]
+    pub rtnl_work: Duration,
+
+    /// A background holder of RTNL, as a busy host has: hold it for HOLD
+    /// every PERIOD (e.g. 50ms/100ms).
+    #[arg(long, value_name = "HOLD/PERIOD", value_parser = vport::parse_hold_period)]
+    pub rtnl_contention: Option<(Duration, Duration)>,
+
+    /// Where vports' net devices come from: `tap` (real TAP devices and
+    /// AF_PACKET attachment; needs root and /dev/net/tun) or `virtual` (no
+    /// kernel net devices). Default: tap when possible, else virtual.
+    #[arg(long, value_enum)]
+    pub netdev: Option<NetdevArg>,
+
+    /// What to do instead of serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands that talk to a running ovsd.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the lock instrumentation of a running ovsd (ovs_mutex, RTNL:
+    /// acquisitions, wait and hold time percentiles in ns) as JSON.
+    Stats,
+}
+
+/// `--locking` values.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LockingArg {
+    /// Flow commands take only their table's mutex.
+    Decoupled,
+    /// Flow commands take the global ovs_mutex.
+    Legacy,
+}
+
+impl From<LockingArg> for Locking {
+    fn from(l: LockingArg) -> Locking {
+        match l {
+            LockingArg::Decoupled => Locking::Decoupled,
+            LockingArg::Legacy => Locking::Legacy,
+        }
+    }
+}
+
+/// `--netdev` values.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum NetdevArg {
+    /// TAP devices for internal ports, AF_PACKET for netdev ports.
+    Tap,
+    /// No kernel net devices.
+    Virtual,
 }
 
 fn parse_kernel(s: &str) -> Result<genl::ovs::KernelVersion, String> {

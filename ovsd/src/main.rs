@@ -1,10 +1,11 @@
 //! The `ovsd` binary: parse arguments, start logging, serve until SIGINT or
-//! SIGTERM, then remove the socket file and exit 0.
+//! SIGTERM, then destroy the datapaths' net devices, remove the socket file
+//! and exit 0. `ovsd stats` prints a running ovsd's lock instrumentation.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Parser;
 use nix::sys::signal::{SigSet, Signal};
-use ovsd::config::{default_socket_path, Args};
+use ovsd::config::{default_socket_path, Args, Command, NetdevArg};
 use ovsd::core::{Core, CoreConfig};
 use ovsd::transport::Listener;
 use std::sync::Arc;
@@ -19,6 +20,13 @@ fn main() {
 
 fn run() -> Result<()> {
     let args = Args::parse();
+    let path = args.socket.clone().unwrap_or_else(default_socket_path);
+    if let Some(Command::Stats) = args.command {
+        let json = ovsd::client::admin_stats(&path)
+            .with_context(|| format!("cannot reach ovsd at {}", path.display()))?;
+        println!("{json}");
+        return Ok(());
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
@@ -33,19 +41,40 @@ fn run() -> Result<()> {
     signals.add(Signal::SIGTERM);
     signals.thread_block()?;
 
-    let path = args.socket.clone().unwrap_or_else(default_socket_path);
+    let backend = match args.netdev {
+        Some(NetdevArg::Tap) => vport::backend_by_name("tap").map_err(anyhow::Error::msg)?,
+        Some(NetdevArg::Virtual) => {
+            vport::backend_by_name("virtual").map_err(anyhow::Error::msg)?
+        }
+        None => vport::default_backend(),
+    };
+    let rtnl = vport::Rtnl::new(args.rtnl_work);
+    let _contention = args
+        .rtnl_contention
+        .map(|(hold, period)| rtnl.start_contention(hold, period));
     let listener = Arc::new(Listener::bind(&path)?);
     let core = Core::new(CoreConfig {
         kernel: args.kernel_version,
+        rtnl,
+        backend,
+        locking: args.locking.into(),
     });
+    info!(
+        locking = ?core.locking(),
+        rtnl_work = ?args.rtnl_work,
+        contention = ?args.rtnl_contention,
+        "starting"
+    );
 
     let l = listener.clone();
+    let c = core.clone();
     std::thread::Builder::new()
         .name("ovsd-signals".into())
         .spawn(move || {
             let sig = signals.wait();
             info!(signal = ?sig.ok(), "shutting down");
             l.remove_file();
+            c.shutdown();
             std::process::exit(0);
         })?;
 

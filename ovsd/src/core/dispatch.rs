@@ -3,7 +3,7 @@
 //! op lookup, attribute validation, doit vs dumpit).
 
 use super::dump::{self, Dump, DumpKind};
-use super::{datapaths, nlctrl, Core, Outbox, Socket};
+use super::{nlctrl, ovs, Core, Outbox, Socket};
 use genl::ack::{write_ack, AckOpts};
 use genl::ctrl::Family;
 use genl::genlmsg::{GenlHdr, GENL_HDRLEN};
@@ -106,6 +106,7 @@ fn genl_rcv_msg(
         let kind = start_dump(core, &req)?;
         sock.dump = Some(Dump {
             seq: msg.seq(),
+            family: *family,
             kind,
             extack: *extack,
         });
@@ -168,13 +169,13 @@ fn do_request(
 ) -> Result<(), Errno> {
     match req.family.spec.name {
         "nlctrl" => nlctrl::doit(core, sock, req, out),
-        _ => datapaths::doit(core, sock, req, extack, out),
+        _ => ovs::doit(core, sock, req, extack, out),
     }
 }
 
 fn start_dump(core: &Core, req: &Request<'_>) -> Result<DumpKind, Errno> {
     match req.family.spec.name {
         "nlctrl" => Ok(DumpKind::Families { cursor: 0 }),
-        _ => datapaths::start_dump(core, req),
+        _ => ovs::start_dump(core, req),
     }
 }

@@ -2,9 +2,10 @@
 //! `NLM_F_MULTI`, and a final `NLMSG_DONE` (with the dump's errno) in a
 //! datagram of its own.
 
-use super::{datapaths, nlctrl, Core, Outbox, Socket};
+use super::{nlctrl, ovs, Core, Outbox, Socket};
 use genl::ack::write_done;
-use genl::{Errno, ExtAck};
+use genl::ctrl::Family;
+use genl::ExtAck;
 
 /// Size of the first part of a dump on a socket that has not read yet
 /// (`NLMSG_GOODSIZE` = `SKB_WITH_OVERHEAD(PAGE_SIZE)` on x86_64).
@@ -19,6 +20,8 @@ pub const DUMP_CHUNK: usize = 32768 - 320;
 pub(crate) struct Dump {
     /// The request's sequence number, echoed in every part.
     pub seq: u32,
+    /// The family being dumped.
+    pub family: Family,
     /// What is being dumped, with its cookie.
     pub kind: DumpKind,
     /// Extended-ACK state recorded while starting (reported with `DONE`).
@@ -38,9 +41,16 @@ pub(crate) enum DumpKind {
         /// Datapaths already emitted.
         cursor: usize,
     },
-    /// A dump whose first call fails (e.g. `ovs_vport_cmd_dump` on a missing
-    /// datapath): `NLMSG_DONE` carries the errno.
-    Failed(Errno),
+    /// `ovs_vport_cmd_dump`: the datapath named by the request header, the
+    /// next hash bucket and the index inside it.
+    Vports {
+        /// The request's `dp_ifindex`.
+        dp_ifindex: i32,
+        /// Next bucket.
+        bucket: u32,
+        /// Entries of that bucket already emitted.
+        skip: usize,
+    },
 }
 
 /// Builds the next part of `sock`'s dump into `out` as one datagram; ends
@@ -52,13 +62,18 @@ pub(crate) fn next_part(core: &Core, sock: &mut Socket, out: &mut Outbox, limit:
         return;
     };
     let seq = dump.seq;
+    let fam = dump.family;
     let w = out.writer();
     let result = match &mut dump.kind {
         DumpKind::Families { cursor } => Ok(nlctrl::dump(core, w, portid, seq, cursor, limit)),
-        DumpKind::Datapaths { cursor } => Ok(datapaths::dump_datapaths(
-            core, w, portid, seq, cursor, limit,
+        DumpKind::Datapaths { cursor } => Ok(ovs::dump_datapaths(
+            core, &fam, w, portid, seq, cursor, limit,
         )),
-        DumpKind::Failed(e) => Err(*e),
+        DumpKind::Vports {
+            dp_ifindex,
+            bucket,
+            skip,
+        } => ovs::dump_vports(core, &fam, w, portid, seq, *dp_ifindex, bucket, skip, limit),
     };
     match result {
         Ok(true) => {}

@@ -1,10 +1,10 @@
 //! The sans-I/O core: sockets, dispatch, families.
 
-mod datapaths;
 mod dispatch;
 mod dump;
 mod nlctrl;
 mod outbox;
+mod ovs;
 mod sockets;
 
 pub use dump::{DUMP_CHUNK, DUMP_FIRST_CHUNK};
@@ -16,6 +16,7 @@ use genl::ovs::KernelVersion;
 use genl::Errno;
 use sockets::SocketTable;
 use std::sync::Arc;
+use vport::{Backend, Rtnl};
 
 /// Something that receives datagrams for one socket from other sockets'
 /// requests (multicast notifications). Returns false when the datagram was
@@ -25,17 +26,47 @@ pub trait Sink: Send + Sync {
     fn deliver(&self, datagram: &[u8]) -> bool;
 }
 
+/// Which locking design flow commands use.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Locking {
+    /// After the 2026 series: flow commands take only their table's mutex.
+    #[default]
+    Decoupled,
+    /// Before it: flow commands take the global `ovs_mutex`.
+    Legacy,
+}
+
 /// Start-up settings of the core.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone)]
 pub struct CoreConfig {
     /// Which kernel's family ids, group ids and attribute maxima to present.
     pub kernel: KernelVersion,
+    /// The emulated RTNL (with its configured work per device operation).
+    pub rtnl: Arc<Rtnl>,
+    /// Where vports' net devices come from.
+    pub backend: Arc<dyn Backend>,
+    /// Locking design of flow commands.
+    pub locking: Locking,
 }
 
-/// The emulated kernel: its families and its netlink sockets.
+impl Default for CoreConfig {
+    /// 6.12, no RTNL work, virtual net devices, decoupled locking.
+    fn default() -> Self {
+        CoreConfig {
+            kernel: KernelVersion::default(),
+            rtnl: Rtnl::new(std::time::Duration::ZERO),
+            backend: vport::backend_by_name("virtual").expect("virtual backend"),
+            locking: Locking::default(),
+        }
+    }
+}
+
+/// The emulated kernel: its families, its netlink sockets, its datapaths.
 pub struct Core {
     registry: Registry,
     sockets: SocketTable,
+    ovs: ovs::Ovs,
+    locking: Locking,
 }
 
 impl Core {
@@ -44,6 +75,8 @@ impl Core {
         Arc::new(Core {
             registry: cfg.kernel.registry(),
             sockets: SocketTable::default(),
+            ovs: ovs::Ovs::new(cfg.rtnl, cfg.backend),
+            locking: cfg.locking,
         })
     }
 
@@ -86,6 +119,26 @@ impl Core {
     pub fn process(&self, sock: &mut Socket, datagram: &[u8], out: &mut Outbox) {
         self.sockets.autobind(sock);
         dispatch::process(self, sock, datagram, out);
+    }
+
+    /// The locking design flow commands use.
+    pub fn locking(&self) -> Locking {
+        self.locking
+    }
+
+    /// Lock statistics: `ovs_mutex` and RTNL (wait and hold histograms).
+    pub fn lock_stats(&self) -> Vec<lockstat::LockSnapshot> {
+        vec![self.ovs.state.stats(), self.ovs.rtnl.stats()]
+    }
+
+    /// True while some thread holds `ovs_mutex` (diagnostics and tests).
+    pub fn ovs_mutex_is_held(&self) -> bool {
+        self.ovs.state.try_lock().is_none()
+    }
+
+    /// Destroys every datapath (their net devices go), as at module unload.
+    pub fn shutdown(&self) {
+        self.ovs.destroy_all();
     }
 
     /// True while `sock` has a dump whose remaining parts are not yet built.

@@ -247,6 +247,22 @@ impl SocketTable {
     }
 }
 
+impl SocketTable {
+    /// Delivers `datagram` to every member of `group` except the socket
+    /// `exclude` (the requester, when it asked for an echo).
+    pub(crate) fn multicast(&self, group: u32, datagram: &[u8], exclude: Option<&Socket>) {
+        let t = self.lock();
+        if let Some(list) = t.members.get(&group) {
+            for (key, sink) in list {
+                if exclude.is_some_and(|s| s.key == *key) {
+                    continue;
+                }
+                sink.deliver(datagram);
+            }
+        }
+    }
+}
+
 fn free_portid(t: &mut Inner, tgid: i32) -> u32 {
     let mut candidate = tgid;
     loop {

@@ -2,6 +2,7 @@
 //! loop that runs each request datagram through the core in order, answers
 //! control frames, and streams dump parts as the socket drains.
 
+use super::frames::SOCK_ADMIN;
 use super::frames::{
     Frame, DONE_F_DUMP, FRAME_LEN, OP_BIND, OP_BINDRES, OP_HELLO, OP_OPTRES, OP_SETGROUPS,
     OP_SOCKOPT, SETUP_MAGIC, SETUP_VERSION,
@@ -34,10 +35,15 @@ pub fn serve(core: Arc<Core>, data: OwnedFd) {
     let span = debug_span!("conn", pid = creds.pid);
     let _g = span.enter();
     let mut buf = vec![0u8; MAX_REQUEST];
-    let Some(ctl) = handshake(&data, &mut buf) else {
+    let Some((ctl, sock_type)) = handshake(&data, &mut buf) else {
         debug!("bad or missing setup message; closing");
         return;
     };
+    if sock_type == SOCK_ADMIN {
+        let json = serde_json::json!({ "locks": core.lock_stats() }).to_string();
+        let _ = sys::send(data.as_raw_fd(), json.as_bytes());
+        return;
+    }
     let _ = sys::set_sock_int(data.as_raw_fd(), libc::SO_SNDBUFFORCE, SNDBUF)
         .or_else(|_| sys::set_sock_int(data.as_raw_fd(), libc::SO_SNDBUF, SNDBUF));
     let out = match OutQueue::new(data.as_raw_fd(), ctl.as_raw_fd()) {
@@ -59,8 +65,8 @@ pub fn serve(core: Arc<Core>, data: OwnedFd) {
     debug!(portid = sock.portid(), "socket closed");
 }
 
-/// Reads the setup message and takes the control channel from it.
-fn handshake(data: &OwnedFd, buf: &mut [u8]) -> Option<OwnedFd> {
+/// Reads the setup message: the control channel and the socket type.
+fn handshake(data: &OwnedFd, buf: &mut [u8]) -> Option<(OwnedFd, u32)> {
     let mut pfd = [libc::pollfd {
         fd: data.as_raw_fd(),
         events: libc::POLLIN,
@@ -74,7 +80,7 @@ fn handshake(data: &OwnedFd, buf: &mut [u8]) -> Option<OwnedFd> {
     if f.op != SETUP_MAGIC || f.a != SETUP_VERSION {
         return None;
     }
-    fd
+    Some((fd?, f.b))
 }
 
 fn run(

@@ -23,6 +23,10 @@ pub const OP_SETGROUPS: u32 = 17;
 /// `SOCKOPT{a = option, b = value}` (client → ovsd).
 pub const OP_SOCKOPT: u32 = 18;
 
+/// Setup `sock_type` of an admin connection: ovsd writes one JSON document
+/// (its lock instrumentation) on the data channel and closes.
+pub const SOCK_ADMIN: u32 = 0x4144_4d4e;
+
 /// `DONE` flag: a dump is still running on this socket.
 pub const DONE_F_DUMP: u32 = 1;
 
