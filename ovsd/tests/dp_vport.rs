@@ -798,3 +798,44 @@ fn notifications_follow_the_echo_rules() {
         OVS_DP_CMD_DEL
     );
 }
+
+#[test]
+fn requested_ifindexes() {
+    let core = core();
+    let mut c = Client::new(&core, 10);
+    // DP NEW with IFINDEX: the local port gets it
+    let d = c.echo(
+        DP,
+        OVS_DP_CMD_NEW,
+        0,
+        &[
+            A::Str(OVS_DP_ATTR_NAME, "dp0"),
+            A::U32(OVS_DP_ATTR_UPCALL_PID, 0),
+            A::U32(OVS_DP_ATTR_IFINDEX, 77),
+        ],
+    );
+    assert_eq!(d.dp_ifindex(), 77);
+    // an ifindex in use: register_netdevice's EBUSY becomes EEXIST for DP NEW
+    assert_eq!(
+        c.errno(
+            DP,
+            OVS_DP_CMD_NEW,
+            0,
+            &[
+                A::Str(OVS_DP_ATTR_NAME, "dp1"),
+                A::U32(OVS_DP_ATTR_UPCALL_PID, 0),
+                A::U32(OVS_DP_ATTR_IFINDEX, 77)
+            ]
+        ),
+        libc::EEXIST
+    );
+    // ... and stays EBUSY for an internal vport
+    assert_eq!(
+        new_port(&mut c, 77, "p1", &[A::U32(OVS_VPORT_ATTR_IFINDEX, 77)]),
+        Err(libc::EBUSY)
+    );
+    let p = new_port(&mut c, 77, "p1", &[A::U32(OVS_VPORT_ATTR_IFINDEX, 78)]).unwrap();
+    assert_eq!(p.u32(OVS_VPORT_ATTR_IFINDEX), Some(78));
+    // the header may name the datapath by any of its internal ports
+    assert_eq!(c.echo(DP, OVS_DP_CMD_GET, 78, &[]).dp_ifindex(), 77);
+}

@@ -47,6 +47,27 @@ impl<'e> Daemon<'e> {
         daemon
     }
 
+    /// Starts `ovsd --socket <env socket path> ARGS…` (for example
+    /// `--netdev tap`) and waits until the socket accepts connections.
+    pub fn start_with(env: &'e TestEnv, args: &[&str]) -> Daemon<'e> {
+        Daemon::start_at_with(env, &env.socket_path(), args)
+    }
+
+    /// Starts `ovsd --socket <socket> ARGS…` and waits until it accepts
+    /// connections.
+    pub fn start_at_with(env: &'e TestEnv, socket: &Path, args: &[&str]) -> Daemon<'e> {
+        let mut daemon = Daemon::spawn(env, socket, |cmd| {
+            cmd.arg("--socket").arg(socket).args(args);
+        });
+        daemon.wait_ready();
+        daemon
+    }
+
+    /// True while the daemon process has not exited.
+    pub fn is_running(&mut self) -> bool {
+        self.try_status().is_none()
+    }
+
     /// Starts `ovsd` without waiting. `socket` is where the daemon is
     /// expected to listen; `configure` adds the arguments and environment
     /// that tell it so (for example `--socket`, or `OVSD_SOCKET`).

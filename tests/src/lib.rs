@@ -14,15 +14,21 @@
 
 pub mod client;
 pub mod daemon;
+pub mod dpctl;
+pub mod dpctl_expected;
 pub mod env;
 pub mod expected;
 pub mod genl_text;
 pub mod genl_wire;
+pub mod links;
 pub mod netns;
+pub mod ovs_raw;
 pub mod paths;
 pub mod prereq;
 pub mod python;
+pub mod selftest;
 pub mod unix;
+pub mod vswitchd;
 
 pub use client::{run, Outcome, CLIENT_TIMEOUT};
 pub use daemon::Daemon;
