@@ -223,3 +223,24 @@ fn netdev_vport_attaches_to_an_existing_veth_and_leaves_it_on_del_if() {
     must_exist(&env, &t.ip, "v0", &daemon);
     daemon.stop();
 }
+
+#[test]
+fn a_netdev_in_a_datapath_cannot_be_added_again() {
+    let env = TestEnv::new();
+    let Some(t) = tools(&env) else {
+        return;
+    };
+    let daemon = tap_daemon(&env);
+    links::add_veth(&env, &t.ip, "v0", "v0peer");
+    dpctl::run_ok(&daemon, &t.dpctl, &["add-dp", "dp0"]);
+    dpctl::run_ok(&daemon, &t.dpctl, &["add-dp", "dp1"]);
+    dpctl::run_ok(&daemon, &t.dpctl, &["add-if", "dp0", "v0"]);
+    // ovs_netdev_link: already in this datapath -> EEXIST, in another -> EBUSY
+    let again = dpctl::run(&daemon, &t.dpctl, &["add-if", "dp0", "v0"]);
+    assert!(!again.outcome.status.success(), "{again}");
+    assert!(again.text().contains("File exists"), "{again}");
+    let other = dpctl::run(&daemon, &t.dpctl, &["add-if", "dp1", "v0"]);
+    assert!(!other.outcome.status.success(), "{other}");
+    assert!(other.text().contains("Device or resource busy"), "{other}");
+    daemon.stop();
+}
