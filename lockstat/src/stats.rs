@@ -46,7 +46,7 @@ impl Distribution {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LockSnapshot {
     /// The lock's name, as given to `InstrumentedMutex::new`.
-    pub name: &'static str,
+    pub name: String,
     /// Completed acquisitions (guards dropped) since creation or reset.
     pub acquisitions: u64,
     /// How many of those acquisitions found the lock already taken.
@@ -121,7 +121,7 @@ impl Stats {
 
     pub(crate) fn snapshot(&self, name: &'static str) -> LockSnapshot {
         LockSnapshot {
-            name,
+            name: name.to_string(),
             acquisitions: self.acquisitions,
             contended: self.contended,
             wait: Distribution::of(&self.wait),

@@ -40,6 +40,13 @@ pub struct Args {
     #[arg(long, value_enum)]
     pub netdev: Option<NetdevArg>,
 
+    /// Inject a fault (repeatable): FAMILY:CMD:errno=ENAME|N fails the
+    /// command; FAMILY:CMD:delay=DURATION spends that long inside its
+    /// critical section. CMD: new, del, get, set, execute, a number, or *.
+    /// Example: --fault ovs_flow:new:errno=ENOSPC --fault ovs_vport:*:delay=200ms
+    #[arg(long, value_name = "RULE")]
+    pub fault: Vec<crate::core::faults::FaultRule>,
+
     /// What to do instead of serving.
     #[command(subcommand)]
     pub command: Option<Command>,

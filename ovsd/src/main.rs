@@ -58,6 +58,7 @@ fn run() -> Result<()> {
         rtnl,
         backend,
         locking: args.locking.into(),
+        faults: ovsd::core::faults::Faults::new(args.fault.clone()),
     });
     info!(
         locking = ?core.locking(),

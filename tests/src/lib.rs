@@ -26,7 +26,9 @@ pub mod ovs_raw;
 pub mod paths;
 pub mod prereq;
 pub mod python;
+pub mod replay;
 pub mod selftest;
+pub mod transcript;
 pub mod unix;
 pub mod vswitchd;
 

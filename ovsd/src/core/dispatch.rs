@@ -167,6 +167,9 @@ fn do_request(
     extack: &mut ExtAck,
     out: &mut Outbox,
 ) -> Result<(), Errno> {
+    if let Some(e) = core.faults.errno(req.family.spec.name, req.genl.cmd) {
+        return Err(e);
+    }
     match req.family.spec.name {
         "nlctrl" => nlctrl::doit(core, sock, req, out),
         _ => ovs::doit(core, sock, req, extack, out),

@@ -41,6 +41,8 @@ pub(crate) enum DumpKind {
         /// Datapaths already emitted.
         cursor: usize,
     },
+    /// `ovs_flow_cmd_dump`: the flows of the header's datapath.
+    Flows(Box<ovs::FlowDump>),
     /// `ovs_vport_cmd_dump`: the datapath named by the request header, the
     /// next hash bucket and the index inside it.
     Vports {
@@ -74,6 +76,7 @@ pub(crate) fn next_part(core: &Core, sock: &mut Socket, out: &mut Outbox, limit:
             bucket,
             skip,
         } => ovs::dump_vports(core, &fam, w, portid, seq, *dp_ifindex, bucket, skip, limit),
+        DumpKind::Flows(d) => ovs::dump_flows(core, &fam, w, portid, seq, d, limit),
     };
     match result {
         Ok(true) => {}

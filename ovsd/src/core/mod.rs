@@ -2,6 +2,7 @@
 
 mod dispatch;
 mod dump;
+pub mod faults;
 mod nlctrl;
 mod outbox;
 mod ovs;
@@ -47,6 +48,8 @@ pub struct CoreConfig {
     pub backend: Arc<dyn Backend>,
     /// Locking design of flow commands.
     pub locking: Locking,
+    /// Injected faults (none by default).
+    pub faults: faults::Faults,
 }
 
 impl Default for CoreConfig {
@@ -57,6 +60,7 @@ impl Default for CoreConfig {
             rtnl: Rtnl::new(std::time::Duration::ZERO),
             backend: vport::backend_by_name("virtual").expect("virtual backend"),
             locking: Locking::default(),
+            faults: faults::Faults::default(),
         }
     }
 }
@@ -67,6 +71,7 @@ pub struct Core {
     sockets: SocketTable,
     ovs: ovs::Ovs,
     locking: Locking,
+    faults: faults::Faults,
 }
 
 impl Core {
@@ -77,6 +82,7 @@ impl Core {
             sockets: SocketTable::default(),
             ovs: ovs::Ovs::new(cfg.rtnl, cfg.backend),
             locking: cfg.locking,
+            faults: cfg.faults,
         })
     }
 
@@ -126,14 +132,26 @@ impl Core {
         self.locking
     }
 
-    /// Lock statistics: `ovs_mutex` and RTNL (wait and hold histograms).
+    /// Lock statistics: `ovs_mutex`, RTNL and each datapath's flow table
+    /// mutex (wait and hold histograms).
     pub fn lock_stats(&self) -> Vec<lockstat::LockSnapshot> {
-        vec![self.ovs.state.stats(), self.ovs.rtnl.stats()]
+        let mut v = vec![self.ovs.state.stats(), self.ovs.rtnl.stats()];
+        v.extend(self.ovs.table_lock_stats());
+        v
     }
 
     /// True while some thread holds `ovs_mutex` (diagnostics and tests).
     pub fn ovs_mutex_is_held(&self) -> bool {
         self.ovs.state.try_lock().is_none()
+    }
+
+    /// True while some thread holds the flow table mutex of the datapath
+    /// with `dp_ifindex` (diagnostics and tests).
+    pub fn flow_table_is_locked(&self, dp_ifindex: i32) -> bool {
+        let snap = self.ovs.published.load();
+        snap.dp_by_ifindex(dp_ifindex)
+            .and_then(|(dp, _)| dp.table.load_full())
+            .is_some_and(|t| t.is_locked())
     }
 
     /// Destroys every datapath (their net devices go), as at module unload.

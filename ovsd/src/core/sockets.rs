@@ -248,6 +248,14 @@ impl SocketTable {
 }
 
 impl SocketTable {
+    /// True when anyone listens on `group` (`netlink_has_listeners`).
+    pub(crate) fn has_listeners(&self, group: u32) -> bool {
+        self.lock()
+            .members
+            .get(&group)
+            .is_some_and(|l| !l.is_empty())
+    }
+
     /// Delivers `datagram` to every member of `group` except the socket
     /// `exclude` (the requester, when it asked for an echo).
     pub(crate) fn multicast(&self, group: u32, datagram: &[u8], exclude: Option<&Socket>) {

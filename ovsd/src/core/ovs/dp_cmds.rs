@@ -18,11 +18,11 @@ use vport::PortNumbers;
 const OVS_DP_VER_FEATURES: u8 = 2;
 /// Default size of the per-CPU mask cache.
 const DEFAULT_MASKS_CACHE_SIZE: u32 = 256;
-/// Feature bits the kernel knows.
-const KNOWN_FEATURES: u32 = OVS_DP_F_VPORT_PIDS
-    | OVS_DP_F_UNALIGNED
-    | OVS_DP_F_TC_RECIRC_SHARING
-    | OVS_DP_F_DISPATCH_UPCALL_PER_CPU;
+/// Feature bits the kernel accepts. `TC_RECIRC_SHARING` needs
+/// `CONFIG_NET_TC_SKB_EXT`, which Debian's 6.1 and 6.12 kernels lack: both
+/// answer `EOPNOTSUPP` to it (dpctl-replay trace, req 9), so ovsd does too.
+const KNOWN_FEATURES: u32 =
+    OVS_DP_F_VPORT_PIDS | OVS_DP_F_UNALIGNED | OVS_DP_F_DISPATCH_UPCALL_PER_CPU;
 
 /// A u32 array attribute (`UPCALL_PID`, `PER_CPU_PIDS`): non-empty and a
 /// multiple of 4 bytes, else `EINVAL` (`ovs_vport_set_upcall_portids`,
@@ -79,7 +79,8 @@ fn fill_dp(w: &mut Writer, req: &Request<'_>, dp: &Datapath, portid: u32, cmd: u
         flags: 0,
         cmd,
     };
-    fill::datapath(w, req.family, dp, 0, 0, hdr);
+    let (flows, masks) = dp.table_counts();
+    fill::datapath(w, req.family, dp, flows, masks, hdr);
 }
 
 /// `ovs_dp_cmd_new`.
@@ -99,7 +100,7 @@ pub(super) fn new(
         .and_then(|i| i.u32())
         .unwrap_or(0) as i32;
     let ovs = &core.ovs;
-    let mut st = ovs.state.lock();
+    let mut st = ovs.lock_for(core, req);
 
     let mut dp = Datapath {
         name: name.into(),
@@ -108,6 +109,7 @@ pub(super) fn new(
         masks_cache_size: AtomicU32::new(DEFAULT_MASKS_CACHE_SIZE),
         per_cpu_pids: Mutex::new(Vec::new()),
         stats: DpCounters::default(),
+        table: arc_swap::ArcSwapOption::from_pointee(super::flow_cmds::Table::new()),
     };
     change(&dp, a)?;
 
@@ -173,6 +175,8 @@ pub(super) fn new(
 /// local port last.
 pub(super) fn destroy(ovs: &Ovs, st: &mut DpState, i: usize) {
     let entry = st.dps.remove(i);
+    // publish table = NULL; flow ops that pinned it may still finish
+    entry.dp.table.store(None);
     let mut ports: Vec<Arc<Vport>> = entry.ports.into_values().collect();
     // non-local ports first, then the local port
     ports.rotate_left(1);
@@ -189,7 +193,7 @@ pub(super) fn del(
     out: &mut Outbox,
 ) -> Result<(), Errno> {
     let ovs = &core.ovs;
-    let mut st = ovs.state.lock();
+    let mut st = ovs.lock_for(core, req);
     let i = st
         .lookup_datapath(name_attr(req), dp_ifindex(req))
         .ok_or(Errno::ENODEV)?;
@@ -209,7 +213,7 @@ pub(super) fn get(
     req: &Request<'_>,
     out: &mut Outbox,
 ) -> Result<(), Errno> {
-    let st = core.ovs.state.lock();
+    let st = core.ovs.lock_for(core, req);
     let i = st
         .lookup_datapath(name_attr(req), dp_ifindex(req))
         .ok_or(Errno::ENODEV)?;
@@ -228,7 +232,7 @@ pub(super) fn set(
     out: &mut Outbox,
 ) -> Result<(), Errno> {
     let ovs = &core.ovs;
-    let st = ovs.state.lock();
+    let st = ovs.lock_for(core, req);
     let i = st
         .lookup_datapath(name_attr(req), dp_ifindex(req))
         .ok_or(Errno::ENODEV)?;
@@ -262,7 +266,8 @@ pub(crate) fn dump_datapaths(
             flags: genl::nlmsg::NLM_F_MULTI,
             cmd: OVS_DP_CMD_GET,
         };
-        fill::datapath(w, fam, &e.dp, 0, 0, hdr);
+        let (flows, masks) = e.dp.table_counts();
+        fill::datapath(w, fam, &e.dp, flows, masks, hdr);
         if w.len() - start > limit && before > start {
             w.truncate(before);
             break;

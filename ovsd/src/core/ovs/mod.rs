@@ -5,6 +5,7 @@
 
 mod dp_cmds;
 mod fill;
+pub(crate) mod flow_cmds;
 pub(crate) mod state;
 mod vport_cmds;
 
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use vport::{Backend, Rtnl};
 
 pub(crate) use dp_cmds::dump_datapaths;
+pub(crate) use flow_cmds::{dump_flows, FlowDump};
 pub(crate) use vport_cmds::dump_vports;
 
 /// `DP_MAX_PORTS`: port numbers are below this.
@@ -49,6 +51,17 @@ impl Ovs {
         }
     }
 
+    /// Takes `ovs_mutex` for a command, spending any injected delay inside.
+    pub fn lock_for(
+        &self,
+        core: &Core,
+        req: &Request<'_>,
+    ) -> lockstat::InstrumentedGuard<'_, DpState> {
+        let g = self.state.lock();
+        core.faults.delay(req.family.spec.name, req.genl.cmd);
+        g
+    }
+
     /// Destroys every datapath (`ovs_exit_net`).
     pub fn destroy_all(&self) {
         let mut st = self.state.lock();
@@ -56,6 +69,21 @@ impl Ovs {
             dp_cmds::destroy(self, &mut st, 0);
         }
         self.publish(&st);
+    }
+
+    /// Lock statistics of every datapath's flow table mutex, named
+    /// `flow_table:<datapath>`.
+    pub fn table_lock_stats(&self) -> Vec<lockstat::LockSnapshot> {
+        let snap = self.published.load();
+        snap.dps
+            .iter()
+            .filter_map(|(dp, _)| {
+                let t = dp.table.load_full()?;
+                let mut s = t.lock_stats();
+                s.name = format!("flow_table:{}", String::from_utf8_lossy(&dp.name));
+                Some(s)
+            })
+            .collect()
     }
 
     /// Publishes the state for RCU readers (call with `ovs_mutex` held).
@@ -118,13 +146,10 @@ pub(crate) fn doit(
         (vp::NAME, vp::OVS_VPORT_CMD_DEL) => vport_cmds::del(core, sock, req, out),
         (vp::NAME, vp::OVS_VPORT_CMD_GET) => vport_cmds::get(core, sock, req, out),
         (vp::NAME, vp::OVS_VPORT_CMD_SET) => vport_cmds::set(core, sock, req, out),
-        // ovs_flow_cmd_new: "Must have key and actions" comes first
-        (flow::NAME, flow::OVS_FLOW_CMD_NEW)
-            if !req.attrs.has(flow::OVS_FLOW_ATTR_KEY)
-                || !req.attrs.has(flow::OVS_FLOW_ATTR_ACTIONS) =>
-        {
-            Err(Errno::EINVAL)
-        }
+        (flow::NAME, flow::OVS_FLOW_CMD_NEW) => flow_cmds::new(core, sock, req, out),
+        (flow::NAME, flow::OVS_FLOW_CMD_DEL) => flow_cmds::del(core, sock, req, out),
+        (flow::NAME, flow::OVS_FLOW_CMD_GET) => flow_cmds::get(core, sock, req, out),
+        (flow::NAME, flow::OVS_FLOW_CMD_SET) => flow_cmds::set(core, sock, req, out),
         _ => Err(Errno::EOPNOTSUPP),
     }
 }
@@ -138,7 +163,7 @@ pub(crate) fn start_dump(_core: &Core, req: &Request<'_>) -> Result<DumpKind, Er
             bucket: 0,
             skip: 0,
         }),
-        // ovs_flow_cmd_dump before the flow table exists: no datapath has flows
+        flow::NAME => Ok(DumpKind::Flows(Box::new(FlowDump::new(req)))),
         _ => Err(Errno::EOPNOTSUPP),
     }
 }

@@ -2,6 +2,8 @@
 //! written under `ovs_mutex`, and the snapshot RCU readers use (`VPORT GET`,
 //! vport dumps), republished after every write.
 
+use super::flow_cmds::Table;
+use arc_swap::ArcSwapOption;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -92,9 +94,21 @@ pub(crate) struct Datapath {
     pub per_cpu_pids: Mutex<Vec<u32>>,
     /// Counters.
     pub stats: DpCounters,
+    /// The flow table, as an RCU pointer (`struct flow_table __rcu *table`
+    /// after the series): flow commands pin it (the `Arc` is the refcount);
+    /// destroying the datapath publishes `None`.
+    pub table: ArcSwapOption<Table>,
 }
 
 impl Datapath {
+    /// (flows, masks) of the table, zero once it is gone.
+    pub fn table_counts(&self) -> (u64, u32) {
+        self.table
+            .load()
+            .as_ref()
+            .map_or((0, 0), |t| (t.count() as u64, t.num_masks() as u32))
+    }
+
     /// Current user features.
     pub fn features(&self) -> u32 {
         self.user_features.load(Ordering::Relaxed)

@@ -146,7 +146,7 @@ pub(super) fn new(
     let name = name.c_str();
 
     let ovs = &core.ovs;
-    let mut st = ovs.state.lock();
+    let mut st = ovs.lock_for(core, req);
     let di = st.dp_by_ifindex(dp_ifindex(req)).ok_or(Errno::ENODEV)?;
     let port_no = st.dps[di]
         .numbers
@@ -282,7 +282,7 @@ pub(super) fn del(
     out: &mut Outbox,
 ) -> Result<(), Errno> {
     let ovs = &core.ovs;
-    let mut st = ovs.state.lock();
+    let mut st = ovs.lock_for(core, req);
     let (i, v) = lookup_locked(&st, req)?;
     if v.port_no == 0 {
         return Err(Errno::EINVAL);
@@ -315,7 +315,7 @@ pub(super) fn set(
     out: &mut Outbox,
 ) -> Result<(), Errno> {
     let ovs = &core.ovs;
-    let st = ovs.state.lock();
+    let st = ovs.lock_for(core, req);
     let (i, v) = lookup_locked(&st, req)?;
     let a = &req.attrs;
     if let Some(t) = a.get(OVS_VPORT_ATTR_TYPE) {

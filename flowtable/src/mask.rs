@@ -1,0 +1,97 @@
+//! `struct sw_flow_mask`: a mask key with its significant range (the words
+//! that hold a non-zero byte); masked compare and hash over that range only.
+
+use crate::key::{FlowKey, KEY_WORDS};
+
+/// A mask and the range of words it covers (`struct sw_flow_key_range`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Mask {
+    /// The mask bits.
+    pub key: FlowKey,
+    /// First significant word.
+    pub start: usize,
+    /// One past the last significant word.
+    pub end: usize,
+}
+
+impl Mask {
+    /// A mask from mask bits; its range spans the first to the last word
+    /// with any bit set (empty for an all-zero mask).
+    pub fn new(key: FlowKey) -> Mask {
+        let nz = |i: &usize| key.word(*i) != 0;
+        let start = (0..KEY_WORDS).find(nz).unwrap_or(0);
+        let end = (0..KEY_WORDS).rev().find(nz).map_or(start, |i| i + 1);
+        Mask { key, start, end }
+    }
+
+    /// `ovs_flow_mask_key`: `src & mask` (zero outside the range).
+    pub fn apply(&self, src: &FlowKey) -> FlowKey {
+        let mut out = FlowKey::default();
+        let (s, m) = (src.as_bytes(), self.key.as_bytes());
+        for (i, o) in out
+            .as_bytes_mut()
+            .iter_mut()
+            .enumerate()
+            .take(self.end * 8)
+            .skip(self.start * 8)
+        {
+            *o = s[i] & m[i];
+        }
+        out
+    }
+
+    /// `flow_cmp_masked_key`: does `masked` (a stored, already masked key)
+    /// equal `key & mask` over the range?
+    pub fn matches(&self, masked: &FlowKey, key: &FlowKey) -> bool {
+        (self.start..self.end).all(|i| masked.word(i) == key.word(i) & self.key.word(i))
+    }
+
+    /// `flow_hash`: a hash of `key & mask` over the range (FNV-1a over the
+    /// masked words; the table adds its own seed).
+    pub fn hash(&self, key: &FlowKey, seed: u64) -> u64 {
+        let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed;
+        for i in self.start..self.end {
+            h ^= key.word(i) & self.key.word(i);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            h ^= h >> 29;
+        }
+        h
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_covers_only_set_words() {
+        let mask = Mask::new(FlowKey {
+            eth_type: [0xff, 0xff],
+            ..FlowKey::default()
+        });
+        assert!(mask.end - mask.start <= 1);
+        let empty = Mask::new(FlowKey::default());
+        assert_eq!(empty.start, empty.end);
+    }
+
+    #[test]
+    fn masked_match_ignores_unmasked_bits() {
+        let mask = Mask::new(FlowKey {
+            ipv4_dst: [255, 255, 255, 0],
+            ..FlowKey::default()
+        });
+        let a = FlowKey {
+            ipv4_dst: [10, 0, 0, 1],
+            ipv4_src: [1, 2, 3, 4],
+            ..FlowKey::default()
+        };
+        let stored = mask.apply(&a);
+        let mut b = a;
+        b.ipv4_dst = [10, 0, 0, 99];
+        b.ipv4_src = [9, 9, 9, 9];
+        assert!(mask.matches(&stored, &b));
+        assert_eq!(mask.hash(&a, 1), mask.hash(&b, 1));
+        b.ipv4_dst = [10, 0, 1, 1];
+        assert!(!mask.matches(&stored, &b));
+    }
+}

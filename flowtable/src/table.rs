@@ -1,0 +1,274 @@
+//! `struct flow_table` after the 2026 series: writers hold the table's own
+//! mutex; readers (GET, dumps, the packet path) take no lock. Flows are
+//! found by masked key through the mask array (each mask's flows in a
+//! concurrent hash map, `papaya`), and by UFID in a second map. Masks are
+//! deduplicated and reference-counted; the mask array is republished on
+//! change (masks are few; flows are never copied).
+
+use crate::flow::{Flow, Ufid};
+use crate::key::FlowKey;
+use crate::mask::Mask;
+use arc_swap::ArcSwap;
+use lockstat::{InstrumentedGuard, InstrumentedMutex, LockSnapshot};
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// A mask of the mask array (`struct sw_flow_mask`).
+#[derive(Debug)]
+pub struct MaskEntry {
+    /// The mask and its range.
+    pub mask: Mask,
+    /// A stable id, part of the flow index's key.
+    pub id: u32,
+    /// Flows using this mask (`ref_count`), changed under the table lock.
+    refs: AtomicUsize,
+}
+
+/// Index key: the mask and the hash of the masked key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Slot {
+    mask: u32,
+    hash: u64,
+}
+
+/// The index keys are hashes already: pass them through.
+#[derive(Clone, Copy, Debug, Default)]
+struct PassThrough;
+
+/// Hasher of [`PassThrough`].
+#[derive(Default)]
+struct PassHasher(u64);
+
+impl Hasher for PassHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.0 ^= u64::from(v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 ^= v;
+    }
+}
+
+impl BuildHasher for PassThrough {
+    type Hasher = PassHasher;
+    fn build_hasher(&self) -> PassHasher {
+        PassHasher::default()
+    }
+}
+
+/// A flow table, generic over the actions' representation.
+pub struct FlowTable<A> {
+    lock: InstrumentedMutex<()>,
+    masks: ArcSwap<Vec<Arc<MaskEntry>>>,
+    by_key: papaya::HashMap<Slot, Arc<[Arc<Flow<A>>]>, PassThrough>,
+    by_ufid: papaya::HashMap<Ufid, Arc<Flow<A>>>,
+    count: AtomicUsize,
+    next_mask_id: AtomicUsize,
+    seed: u64,
+}
+
+/// Proof that the caller holds the table's lock.
+pub type TableGuard<'a> = InstrumentedGuard<'a, ()>;
+
+impl<A> Default for FlowTable<A> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<A> FlowTable<A> {
+    /// An empty table (`ovs_flow_tbl_init`).
+    pub fn new() -> Self {
+        let seed = std::collections::hash_map::RandomState::new().hash_one(0u8);
+        FlowTable {
+            lock: InstrumentedMutex::new("flow_table", ()),
+            masks: ArcSwap::from_pointee(Vec::new()),
+            by_key: papaya::HashMap::builder().hasher(PassThrough).build(),
+            by_ufid: papaya::HashMap::new(),
+            count: AtomicUsize::new(0),
+            next_mask_id: AtomicUsize::new(0),
+            seed,
+        }
+    }
+
+    /// Takes the table's mutex (`table->lock`), for writers.
+    pub fn lock(&self) -> TableGuard<'_> {
+        self.lock.lock()
+    }
+
+    /// True while a writer holds the table's mutex (diagnostics, tests).
+    pub fn is_locked(&self) -> bool {
+        self.lock.try_lock().is_none()
+    }
+
+    /// The table mutex's wait and hold statistics.
+    pub fn lock_stats(&self) -> LockSnapshot {
+        self.lock.stats()
+    }
+
+    /// `ovs_flow_tbl_count`.
+    pub fn count(&self) -> usize {
+        self.count.load(Ordering::Relaxed)
+    }
+
+    /// `ovs_flow_tbl_num_masks`.
+    pub fn num_masks(&self) -> usize {
+        self.masks.load().len()
+    }
+
+    fn slot(&self, mask: &MaskEntry, key: &FlowKey) -> Slot {
+        Slot {
+            mask: mask.id,
+            hash: mask.mask.hash(key, self.seed),
+        }
+    }
+
+    /// `masked_flow_lookup`: the flow of `mask` whose masked key equals
+    /// `key & mask`.
+    fn masked_lookup(&self, mask: &MaskEntry, key: &FlowKey) -> Option<Arc<Flow<A>>> {
+        let map = self.by_key.pin();
+        let bucket = map.get(&self.slot(mask, key))?;
+        bucket
+            .iter()
+            .find(|f| f.mask.id == mask.id && mask.mask.matches(&f.key, key))
+            .cloned()
+    }
+
+    /// `ovs_flow_tbl_lookup`: a packet-style lookup through every mask in
+    /// mask-array order. Returns the flow and how many masks were probed.
+    pub fn lookup(&self, key: &FlowKey) -> (Option<Arc<Flow<A>>>, u32) {
+        let masks = self.masks.load();
+        let mut probed = 0;
+        for m in masks.iter() {
+            probed += 1;
+            if let Some(f) = self.masked_lookup(m, key) {
+                return (Some(f), probed);
+            }
+        }
+        (None, probed)
+    }
+
+    /// `ovs_flow_tbl_lookup_ufid`.
+    pub fn lookup_ufid(&self, ufid: &Ufid) -> Option<Arc<Flow<A>>> {
+        self.by_ufid.pin().get(ufid).cloned()
+    }
+
+    /// `ovs_flow_tbl_lookup_exact`: a key-identified flow whose unmasked key
+    /// equals `key` (found through each mask in turn).
+    pub fn lookup_exact(&self, key: &FlowKey) -> Option<Arc<Flow<A>>> {
+        let masks = self.masks.load();
+        masks.iter().find_map(|m| {
+            self.masked_lookup(m, key)
+                .filter(|f| f.unmasked_key() == Some(key))
+        })
+    }
+
+    /// `ovs_flow_tbl_insert`: adds a flow with mask bits `mask` (an existing
+    /// identical mask is shared). `make` builds the flow from the shared
+    /// mask. Returns the inserted flow.
+    pub fn insert(
+        &self,
+        _g: &TableGuard<'_>,
+        mask: FlowKey,
+        make: impl FnOnce(Arc<MaskEntry>) -> Flow<A>,
+    ) -> Arc<Flow<A>> {
+        let entry = self.mask_ref(mask);
+        let flow = Arc::new(make(entry.clone()));
+        let slot = self.slot(&entry, &flow.key);
+        let map = self.by_key.pin();
+        let mut list: Vec<Arc<Flow<A>>> = map.get(&slot).map(|b| b.to_vec()).unwrap_or_default();
+        // new flows go to the head of their bucket (hlist_add_head_rcu)
+        list.insert(0, flow.clone());
+        map.insert(slot, list.into());
+        if let Some(u) = flow.ufid() {
+            self.by_ufid.pin().insert(*u, flow.clone());
+        }
+        self.count.fetch_add(1, Ordering::Relaxed);
+        flow
+    }
+
+    /// `ovs_flow_tbl_remove`.
+    pub fn remove(&self, _g: &TableGuard<'_>, flow: &Arc<Flow<A>>) {
+        let slot = self.slot(&flow.mask, &flow.key);
+        let map = self.by_key.pin();
+        let Some(bucket) = map.get(&slot) else {
+            return;
+        };
+        let rest: Vec<Arc<Flow<A>>> = bucket
+            .iter()
+            .filter(|f| !Arc::ptr_eq(f, flow))
+            .cloned()
+            .collect();
+        if rest.len() == bucket.len() {
+            return;
+        }
+        if rest.is_empty() {
+            map.remove(&slot);
+        } else {
+            map.insert(slot, rest.into());
+        }
+        if let Some(u) = flow.ufid() {
+            self.by_ufid.pin().remove(u);
+        }
+        self.count.fetch_sub(1, Ordering::Relaxed);
+        self.mask_unref(&flow.mask);
+    }
+
+    /// `ovs_flow_tbl_flush`: every flow and mask goes.
+    pub fn flush(&self, _g: &TableGuard<'_>) {
+        self.by_key.pin().clear();
+        self.by_ufid.pin().clear();
+        self.count.store(0, Ordering::Relaxed);
+        self.masks.store(Arc::new(Vec::new()));
+    }
+
+    /// Every flow, for a dump (order: mask array, then index order).
+    pub fn snapshot(&self) -> Vec<Arc<Flow<A>>> {
+        let map = self.by_key.pin();
+        let mut v = Vec::with_capacity(self.count());
+        for (_, bucket) in map.iter() {
+            v.extend(bucket.iter().cloned());
+        }
+        v
+    }
+
+    /// `flow_mask_insert`: an existing mask with the same bits, or a new one
+    /// appended to the mask array.
+    fn mask_ref(&self, bits: FlowKey) -> Arc<MaskEntry> {
+        let masks = self.masks.load();
+        if let Some(m) = masks.iter().find(|m| m.mask.key == bits) {
+            m.refs.fetch_add(1, Ordering::Relaxed);
+            return m.clone();
+        }
+        let entry = Arc::new(MaskEntry {
+            mask: Mask::new(bits),
+            id: self.next_mask_id.fetch_add(1, Ordering::Relaxed) as u32,
+            refs: AtomicUsize::new(1),
+        });
+        let mut v = masks.to_vec();
+        v.push(entry.clone());
+        self.masks.store(Arc::new(v));
+        entry
+    }
+
+    /// `flow_mask_remove`: the last user of a mask takes it out of the array
+    /// (`tbl_mask_array_del_mask` moves the last mask into its slot).
+    fn mask_unref(&self, m: &Arc<MaskEntry>) {
+        if m.refs.fetch_sub(1, Ordering::Relaxed) != 1 {
+            return;
+        }
+        let mut v = self.masks.load().to_vec();
+        if let Some(i) = v.iter().position(|x| Arc::ptr_eq(x, m)) {
+            v.swap_remove(i);
+        }
+        self.masks.store(Arc::new(v));
+    }
+}

@@ -1,0 +1,118 @@
+//! Debian's `ovs-dpctl` adding, dumping, reading, modifying and deleting
+//! flows on ovsd, compared command by command with what it printed against
+//! a real Linux 6.12 kernel (`tests/fixtures/dpctl-flows/session-6.12.txt`,
+//! recorded from `commands.txt` by `record.sh` there).
+//!
+//! For every command: the same exit status, the same printed lines (flow
+//! dumps as sets: the kernel dumps in random order) and the same log lines
+//! at WARN or above (the failure lines name the flow and the errno). INFO
+//! log lines are left out (ovsd has no meters, which `ovs-dpctl` notes at
+//! INFO level). Runs as root in a private network namespace with TAP
+//! devices, IPv6 off as in the recording.
+
+use ovsd_tests::dpctl::{self, DpctlRun, LogLine};
+use ovsd_tests::replay::{Order, Report, Seen};
+use ovsd_tests::transcript::{self, Step};
+use ovsd_tests::{links, Daemon, TestEnv};
+
+const SESSION: &str = "dpctl-flows/session-6.12.txt";
+const COMMANDS: &str = "dpctl-flows/commands.txt";
+
+/// How the printed lines of `subcommand` are compared.
+fn order(subcommand: &str) -> Order {
+    if subcommand == "dump-flows" {
+        Order::AnyOrder
+    } else {
+        Order::Exact
+    }
+}
+
+/// Printed lines, then the WARN-or-above log lines as `log: module|LEVEL|text`.
+fn view(rc: i32, printed: Vec<String>, log: Vec<LogLine>) -> Seen {
+    let mut lines = printed;
+    lines.extend(
+        log.iter()
+            .filter(|l| l.is_problem())
+            .map(|l| format!("log: {l}")),
+    );
+    Seen { rc, lines }
+}
+
+/// What the kernel session shows for one command.
+fn kernel_view(step: &Step) -> Seen {
+    let mut printed = Vec::new();
+    let mut log = Vec::new();
+    for line in &step.output {
+        match LogLine::parse(line) {
+            Some(l) => log.push(l),
+            None => printed.push(line.clone()),
+        }
+    }
+    view(step.rc, printed, log)
+}
+
+/// What the same command printed against ovsd.
+fn ovsd_view(run: DpctlRun) -> Seen {
+    let rc = run.outcome.code().unwrap_or(-1);
+    view(rc, run.lines, run.log)
+}
+
+#[test]
+fn the_recorded_session_is_the_command_list_on_6_12() {
+    let session = transcript::load(SESSION, "ovs-dpctl");
+    assert!(
+        session
+            .header
+            .iter()
+            .any(|h| h.starts_with("kernel: 6.12.")),
+        "{SESSION} was not recorded on a 6.12 kernel: {:?}",
+        session.header
+    );
+    let recorded: Vec<Vec<String>> = session.steps.iter().map(|s| s.args.clone()).collect();
+    assert_eq!(
+        recorded,
+        transcript::load_commands(COMMANDS),
+        "{SESSION} is stale: re-record it with tests/fixtures/dpctl-flows/record.sh"
+    );
+    let added = session
+        .steps
+        .iter()
+        .filter(|s| s.subcommand() == "add-flow" && s.rc == 0)
+        .count();
+    assert!(
+        added >= 20,
+        "only {added} flows were accepted by the kernel"
+    );
+}
+
+#[test]
+fn flow_session_prints_what_the_kernel_printed() {
+    let Some(dpctl) = dpctl::require() else {
+        return;
+    };
+    let env = TestEnv::new();
+    if !links::require_private_netns(&env) {
+        return;
+    }
+    links::disable_ipv6(&env);
+    let mut daemon = Daemon::start_with(&env, &["--netdev", "tap"]);
+    let session = transcript::load(SESSION, "ovs-dpctl");
+
+    let mut report = Report::new();
+    for step in &session.steps {
+        let args: Vec<&str> = step.args.iter().map(String::as_str).collect();
+        let run = dpctl::run(&daemon, &dpctl, &args);
+        report.check(
+            &format!("ovs-dpctl {}", step.command()),
+            &kernel_view(step),
+            &ovsd_view(run),
+            order(step.subcommand()),
+        );
+        if !daemon.is_running() {
+            report.fail(format!("ovsd exited during `ovs-dpctl {}`", step.command()));
+            break;
+        }
+    }
+    report.finish("ovs-dpctl flow session", "(the ovsd log follows)");
+    daemon.stop();
+}
