@@ -10,7 +10,9 @@
 //!   `ipv4_src`/`ipv4_dst`; hardware addresses in `arp_sha`/`arp_tha`.
 //! - ICMP/ICMPv6: type in `tp_src`, code in `tp_dst`, each as a be16.
 //! - `in_port` = 65535 (`DP_MAX_PORTS`) means "no input port".
-//! - 802.2 frames (no EtherType): `eth_type` = 0x0005.
+//! - 802.2 frames (no EtherType): `eth_type` = 0x0004 (`ETH_P_802_2`).
+//! - Tunnel options occupy the end of `tun_opts` (its last `tun_opts_len`
+//!   bytes), as in the kernel.
 //!
 //! Fields the kernel keeps in unions are separate here; a key only ever has
 //! the ones its EtherType/protocol selects set, the others zero, which is
@@ -144,7 +146,7 @@ pub struct FlowKey {
     pub cvlan_tpid: [u8; 2],
     /// Inner VLAN TCI.
     pub cvlan_tci: [u8; 2],
-    /// EtherType (0x0005 for 802.2 frames).
+    /// EtherType (0x0004 for 802.2 frames).
     pub eth_type: [u8; 2],
     // --- L3 ---
     /// IP protocol, or the low 8 bits of the ARP opcode.

@@ -75,6 +75,10 @@ pub struct FlowTable<A> {
     seed: u64,
 }
 
+/// A pinned (epoch-protected) view of the flow index.
+type Index<'g, A> =
+    papaya::HashMapRef<'g, Slot, Arc<[Arc<Flow<A>>]>, PassThrough, papaya::LocalGuard<'g>>;
+
 /// Proof that the caller holds the table's lock.
 pub type TableGuard<'a> = InstrumentedGuard<'a, ()>;
 
@@ -132,25 +136,29 @@ impl<A> FlowTable<A> {
     }
 
     /// `masked_flow_lookup`: the flow of `mask` whose masked key equals
-    /// `key & mask`.
-    fn masked_lookup(&self, mask: &MaskEntry, key: &FlowKey) -> Option<Arc<Flow<A>>> {
-        let map = self.by_key.pin();
+    /// `key & mask`, in a pinned view of the index.
+    fn masked_lookup<'m>(
+        &self,
+        map: &'m Index<'_, A>,
+        mask: &MaskEntry,
+        key: &FlowKey,
+    ) -> Option<&'m Arc<Flow<A>>> {
         let bucket = map.get(&self.slot(mask, key))?;
         bucket
             .iter()
             .find(|f| f.mask.id == mask.id && mask.mask.matches(&f.key, key))
-            .cloned()
     }
 
     /// `ovs_flow_tbl_lookup`: a packet-style lookup through every mask in
     /// mask-array order. Returns the flow and how many masks were probed.
     pub fn lookup(&self, key: &FlowKey) -> (Option<Arc<Flow<A>>>, u32) {
         let masks = self.masks.load();
+        let map = self.by_key.pin();
         let mut probed = 0;
         for m in masks.iter() {
             probed += 1;
-            if let Some(f) = self.masked_lookup(m, key) {
-                return (Some(f), probed);
+            if let Some(f) = self.masked_lookup(&map, m, key) {
+                return (Some(f.clone()), probed);
             }
         }
         (None, probed)
@@ -165,9 +173,11 @@ impl<A> FlowTable<A> {
     /// equals `key` (found through each mask in turn).
     pub fn lookup_exact(&self, key: &FlowKey) -> Option<Arc<Flow<A>>> {
         let masks = self.masks.load();
+        let map = self.by_key.pin();
         masks.iter().find_map(|m| {
-            self.masked_lookup(m, key)
+            self.masked_lookup(&map, m, key)
                 .filter(|f| f.unmasked_key() == Some(key))
+                .cloned()
         })
     }
 

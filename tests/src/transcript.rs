@@ -9,6 +9,9 @@
 //! …whatever the command printed…
 //! rc=0
 //! ```
+//!
+//! A command line is the program's name, then its arguments, split at
+//! white space (no argument holds any).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -16,7 +19,9 @@ use std::path::{Path, PathBuf};
 /// One command of a transcript.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
-    /// The program's arguments (the command line split at white space).
+    /// The program (`ovs-dpctl`, `ovs-dpctl.py`, `flow_raw.py`).
+    pub program: String,
+    /// Its arguments.
     pub args: Vec<String>,
     /// Every line the command printed, in the recorded order.
     pub output: Vec<String>,
@@ -25,9 +30,16 @@ pub struct Step {
 }
 
 impl Step {
-    /// The arguments joined with spaces, as the transcript shows them.
+    /// The command line as the transcript shows it.
     pub fn command(&self) -> String {
-        self.args.join(" ")
+        self.words().join(" ")
+    }
+
+    /// The program followed by its arguments.
+    pub fn words(&self) -> Vec<String> {
+        let mut words = vec![self.program.clone()];
+        words.extend(self.args.iter().cloned());
+        words
     }
 
     /// The subcommand: the first argument that is not an option.
@@ -60,18 +72,18 @@ fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
-/// Parses a transcript whose command lines start with `$ PROGRAM `; panics
-/// on anything else than the format above.
-pub fn parse(text: &str, program: &str) -> Transcript {
-    let prefix = format!("$ {program} ");
+/// Parses a transcript; panics on anything else than the format above.
+pub fn parse(text: &str) -> Transcript {
     let mut header = Vec::new();
     let mut steps = Vec::new();
     let mut open: Option<Step> = None;
     for (no, line) in text.lines().enumerate() {
-        if let Some(cmd) = line.strip_prefix(&prefix) {
+        if let Some(cmd) = line.strip_prefix("$ ") {
             assert!(open.is_none(), "line {}: command without rc=", no + 1);
+            let mut words = cmd.split_whitespace().map(str::to_string);
             open = Some(Step {
-                args: cmd.split_whitespace().map(str::to_string).collect(),
+                program: words.next().unwrap_or_default(),
+                args: words.collect(),
                 output: Vec::new(),
                 rc: 0,
             });
@@ -98,12 +110,12 @@ pub fn parse(text: &str, program: &str) -> Transcript {
 }
 
 /// Loads and parses the transcript `rel` below `tests/fixtures`.
-pub fn load(rel: &str, program: &str) -> Transcript {
-    parse(&read(&fixture(rel)), program)
+pub fn load(rel: &str) -> Transcript {
+    parse(&read(&fixture(rel)))
 }
 
-/// Parses a `commands.txt`: one command line per line, `#` comments and
-/// blank lines skipped, arguments split at white space.
+/// Parses a `commands.txt`: one command line (program and arguments) per
+/// line, `#` comments and blank lines skipped, split at white space.
 pub fn parse_commands(text: &str) -> Vec<Vec<String>> {
     text.lines()
         .map(str::trim)
@@ -162,10 +174,12 @@ rc=1
 
     #[test]
     fn parses_blocks_and_header() {
-        let t = parse(TEXT, "tool");
+        let t = parse(TEXT);
         assert_eq!(t.header, ["kernel: 6.12.117+deb12-amd64"]);
         assert_eq!(t.steps.len(), 3);
+        assert_eq!(t.steps[1].program, "tool");
         assert_eq!(t.steps[1].args, ["dump-flows", "dp0"]);
+        assert_eq!(t.steps[1].command(), "tool dump-flows dp0");
         assert_eq!(t.steps[1].output, ["a", "b"]);
         assert_eq!(t.steps[2].rc, 1);
         assert_eq!(t.steps[2].output, ["oops"]);
@@ -173,7 +187,7 @@ rc=1
 
     #[test]
     fn groups_by_datapath() {
-        let t = parse(TEXT, "tool");
+        let t = parse(TEXT);
         let g = by_datapath(&t.steps);
         assert_eq!(g.len(), 1);
         assert_eq!(g[0].0, "dp0");
@@ -182,7 +196,7 @@ rc=1
 
     #[test]
     fn subcommand_skips_options() {
-        let t = parse("$ tool --clear mod-flow dp0 x 1\nrc=0\n", "tool");
+        let t = parse("$ tool --clear mod-flow dp0 x 1\nrc=0\n");
         assert_eq!(t.steps[0].subcommand(), "mod-flow");
     }
 

@@ -1,7 +1,9 @@
 //! Debian's `ovs-dpctl` adding, dumping, reading, modifying and deleting
 //! flows on ovsd, compared command by command with what it printed against
 //! a real Linux 6.12 kernel (`tests/fixtures/dpctl-flows/session-6.12.txt`,
-//! recorded from `commands.txt` by `record.sh` there).
+//! recorded from `commands.txt` by `record.sh` there). Flows with actions
+//! no ovs-dpctl parser knows are added by `tests/py/flow_raw.py` (a plain
+//! CPython netlink request), then dumped by ovs-dpctl like the others.
 //!
 //! For every command: the same exit status, the same printed lines (flow
 //! dumps as sets: the kernel dumps in random order) and the same log lines
@@ -13,7 +15,8 @@
 use ovsd_tests::dpctl::{self, DpctlRun, LogLine};
 use ovsd_tests::replay::{Order, Report, Seen};
 use ovsd_tests::transcript::{self, Step};
-use ovsd_tests::{links, Daemon, TestEnv};
+use ovsd_tests::{links, paths, python, Daemon, TestEnv};
+use std::path::Path;
 
 const SESSION: &str = "dpctl-flows/session-6.12.txt";
 const COMMANDS: &str = "dpctl-flows/commands.txt";
@@ -57,9 +60,29 @@ fn ovsd_view(run: DpctlRun) -> Seen {
     view(rc, run.lines, run.log)
 }
 
+/// Runs one step against ovsd: `ovs-dpctl ARGS`, or
+/// `python3 tests/py/flow_raw.py ARGS`.
+fn run_step(daemon: &Daemon, dpctl: &Path, python: &Path, step: &Step) -> Seen {
+    let args: Vec<&str> = step.args.iter().map(String::as_str).collect();
+    match step.program.as_str() {
+        "ovs-dpctl" => ovsd_view(dpctl::run(daemon, dpctl, &args)),
+        "flow_raw.py" => {
+            let mut cmd = daemon.client(python);
+            cmd.arg(paths::py_dir().join("flow_raw.py")).args(&args);
+            let out = daemon.run(&mut cmd);
+            let lines = out.stdout.lines().chain(out.stderr.lines());
+            Seen {
+                rc: out.code().unwrap_or(-1),
+                lines: lines.map(str::to_string).collect(),
+            }
+        }
+        other => panic!("{SESSION}: unknown program {other}"),
+    }
+}
+
 #[test]
 fn the_recorded_session_is_the_command_list_on_6_12() {
-    let session = transcript::load(SESSION, "ovs-dpctl");
+    let session = transcript::load(SESSION);
     assert!(
         session
             .header
@@ -68,7 +91,7 @@ fn the_recorded_session_is_the_command_list_on_6_12() {
         "{SESSION} was not recorded on a 6.12 kernel: {:?}",
         session.header
     );
-    let recorded: Vec<Vec<String>> = session.steps.iter().map(|s| s.args.clone()).collect();
+    let recorded: Vec<Vec<String>> = session.steps.iter().map(Step::words).collect();
     assert_eq!(
         recorded,
         transcript::load_commands(COMMANDS),
@@ -77,7 +100,7 @@ fn the_recorded_session_is_the_command_list_on_6_12() {
     let added = session
         .steps
         .iter()
-        .filter(|s| s.subcommand() == "add-flow" && s.rc == 0)
+        .filter(|s| s.program == "ovs-dpctl" && s.subcommand() == "add-flow" && s.rc == 0)
         .count();
     assert!(
         added >= 20,
@@ -90,26 +113,28 @@ fn flow_session_prints_what_the_kernel_printed() {
     let Some(dpctl) = dpctl::require() else {
         return;
     };
+    let Some(python) = python::require_interpreter() else {
+        return;
+    };
     let env = TestEnv::new();
     if !links::require_private_netns(&env) {
         return;
     }
     links::disable_ipv6(&env);
     let mut daemon = Daemon::start_with(&env, &["--netdev", "tap"]);
-    let session = transcript::load(SESSION, "ovs-dpctl");
+    let session = transcript::load(SESSION);
 
     let mut report = Report::new();
     for step in &session.steps {
-        let args: Vec<&str> = step.args.iter().map(String::as_str).collect();
-        let run = dpctl::run(&daemon, &dpctl, &args);
+        let got = run_step(&daemon, &dpctl, &python, step);
         report.check(
-            &format!("ovs-dpctl {}", step.command()),
+            &step.command(),
             &kernel_view(step),
-            &ovsd_view(run),
+            &got,
             order(step.subcommand()),
         );
         if !daemon.is_running() {
-            report.fail(format!("ovsd exited during `ovs-dpctl {}`", step.command()));
+            report.fail(format!("ovsd exited during `{}`", step.command()));
             break;
         }
     }

@@ -19,7 +19,6 @@ use std::path::PathBuf;
 
 const SESSION: &str = "selftest-flows/session-6.12.txt";
 const COMMANDS: &str = "selftest-flows/commands.txt";
-const PROGRAM: &str = "ovs-dpctl.py";
 
 /// The datapath of each selftest, in the order of `commands.txt`.
 const DATAPATHS: &[&str] = &[
@@ -35,7 +34,7 @@ const DATAPATHS: &[&str] = &[
 
 /// The kernel session's steps for datapath `dp`.
 fn steps_of(dp: &str) -> Vec<Step> {
-    let session = transcript::load(SESSION, PROGRAM);
+    let session = transcript::load(SESSION);
     transcript::by_datapath(&session.steps)
         .into_iter()
         .find(|(name, _)| name == dp)
@@ -79,6 +78,10 @@ fn replay(dp: &str) {
 
     let mut report = Report::new();
     for step in &steps {
+        assert_eq!(
+            step.program, "ovs-dpctl.py",
+            "{SESSION}: unexpected program"
+        );
         let mut cmd = daemon.client(&python);
         cmd.arg(&script).args(&step.args);
         let out = daemon.run(&mut cmd);
@@ -91,14 +94,9 @@ fn replay(dp: &str) {
             rc: step.rc,
             lines: step.output.clone(),
         };
-        report.check(
-            &format!("{PROGRAM} {}", step.command()),
-            &kernel,
-            &ovsd_view(&out),
-            order,
-        );
+        report.check(&step.command(), &kernel, &ovsd_view(&out), order);
         if !daemon.is_running() {
-            report.fail(format!("ovsd exited during `{PROGRAM} {}`", step.command()));
+            report.fail(format!("ovsd exited during `{}`", step.command()));
             break;
         }
     }
@@ -111,7 +109,7 @@ fn replay(dp: &str) {
 
 #[test]
 fn the_recorded_session_is_the_command_list_on_6_12() {
-    let session = transcript::load(SESSION, PROGRAM);
+    let session = transcript::load(SESSION);
     assert!(
         session
             .header
@@ -120,7 +118,7 @@ fn the_recorded_session_is_the_command_list_on_6_12() {
         "{SESSION} was not recorded on a 6.12 kernel: {:?}",
         session.header
     );
-    let recorded: Vec<Vec<String>> = session.steps.iter().map(|s| s.args.clone()).collect();
+    let recorded: Vec<Vec<String>> = session.steps.iter().map(Step::words).collect();
     assert_eq!(
         recorded,
         transcript::load_commands(COMMANDS),

@@ -320,5 +320,3 @@ pub const NFPROTO_IPV6: u8 = 10;
 pub const AF_INET: u8 = 2;
 /// `AF_INET6`.
 pub const AF_INET6: u8 = 10;
-/// `ENOTSUPP` (kernel-internal 524).
-pub const ENOTSUPP: genl::Errno = genl::Errno(524);

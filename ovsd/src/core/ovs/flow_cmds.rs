@@ -8,7 +8,7 @@ use super::{dp_ifindex, notify, unicast};
 use crate::core::dispatch::Request;
 use crate::core::{Core, Locking, Outbox, Socket};
 use flowtable::actions::{copy_actions, put_actions, Actions};
-use flowtable::matching::{parse_match, put_key};
+use flowtable::matching::{parse_key, parse_match, put_key};
 use flowtable::{Flow, FlowId, FlowKey, FlowStats, FlowTable, Mask, TableGuard, Ufid};
 use genl::nlmsg::{NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL};
 use genl::ovs::flow::*;
@@ -253,10 +253,11 @@ pub(super) fn new(
     Ok(())
 }
 
-/// Parses an optional KEY as GET/DEL do (`ovs_nla_get_match` without a mask).
+/// Parses an optional KEY as GET/DEL do (`ovs_nla_get_match` with no mask
+/// at all: no mask rules apply).
 fn exact_key(req: &Request<'_>) -> Result<Option<FlowKey>, Errno> {
     match req.attrs.get(OVS_FLOW_ATTR_KEY) {
-        Some(k) => Ok(Some(parse_match(k.payload, None)?.key)),
+        Some(k) => Ok(Some(parse_key(k.payload)?)),
         None => Ok(None),
     }
 }
