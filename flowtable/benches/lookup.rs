@@ -70,6 +70,13 @@ fn bench(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("masks", masks), &probe, |b, p| {
             b.iter(|| t.lookup(black_box(p)).0.is_some())
         });
+        // the packet path: the mask cache remembers the mask for this skb hash
+        t.lookup_stats(&probe, 0x5eed_1234);
+        g.bench_with_input(
+            BenchmarkId::new("masks_warm_cache", masks),
+            &probe,
+            |b, p| b.iter(|| t.lookup_stats(black_box(p), 0x5eed_1234).flow.is_some()),
+        );
     }
     g.finish();
 }

@@ -18,10 +18,11 @@ pub mod actions;
 pub mod flow;
 pub mod key;
 pub mod mask;
+pub mod mask_cache;
 pub mod matching;
 pub mod table;
 
 pub use flow::{Flow, FlowId, FlowStats, Ufid};
 pub use key::FlowKey;
 pub use mask::Mask;
-pub use table::{FlowTable, MaskEntry, TableGuard};
+pub use table::{FlowTable, LookupStats, MaskEntry, TableGuard};

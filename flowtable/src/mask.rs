@@ -3,6 +3,13 @@
 
 use crate::key::{FlowKey, KEY_WORDS};
 
+/// Mixes two 32-bit values (`jhash_1word` stand-in for rehashing an skb
+/// hash with the recirculation id).
+pub fn mix32(a: u32, b: u32) -> u32 {
+    let x = (u64::from(a) << 32 | u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (x >> 32) as u32 ^ x as u32
+}
+
 /// A mask and the range of words it covers (`struct sw_flow_key_range`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Mask {

@@ -8,6 +8,7 @@
 use crate::flow::{Flow, Ufid};
 use crate::key::FlowKey;
 use crate::mask::Mask;
+use crate::mask_cache::MaskCache;
 use arc_swap::ArcSwap;
 use lockstat::{InstrumentedGuard, InstrumentedMutex, LockSnapshot};
 use std::hash::{BuildHasher, Hasher};
@@ -73,6 +74,18 @@ pub struct FlowTable<A> {
     count: AtomicUsize,
     next_mask_id: AtomicUsize,
     seed: u64,
+    cache: ArcSwap<MaskCache>,
+}
+
+/// What `ovs_flow_tbl_lookup_stats` reports besides the flow.
+#[derive(Debug)]
+pub struct LookupStats<A> {
+    /// The flow found.
+    pub flow: Option<Arc<Flow<A>>>,
+    /// Masks probed (`n_mask_hit`).
+    pub n_mask_hit: u32,
+    /// 1 if the mask cache found it (`n_cache_hit`).
+    pub n_cache_hit: u32,
 }
 
 /// A pinned (epoch-protected) view of the flow index.
@@ -100,6 +113,7 @@ impl<A> FlowTable<A> {
             count: AtomicUsize::new(0),
             next_mask_id: AtomicUsize::new(0),
             seed,
+            cache: ArcSwap::from_pointee(MaskCache::new(crate::mask_cache::DEFAULT_SIZE)),
         }
     }
 
@@ -162,6 +176,85 @@ impl<A> FlowTable<A> {
             }
         }
         (None, probed)
+    }
+
+    /// `ovs_flow_tbl_masks_cache_size`.
+    pub fn masks_cache_size(&self) -> u32 {
+        self.cache.load().size()
+    }
+
+    /// `ovs_flow_tbl_masks_cache_resize` (the caller checked the size: 0 or
+    /// a power of two, at most 4096).
+    pub fn set_masks_cache_size(&self, size: u32) {
+        if size != self.masks_cache_size() {
+            self.cache.store(Arc::new(MaskCache::new(size)));
+        }
+    }
+
+    /// `flow_lookup`: the cached mask first, then every other one in
+    /// mask-array order; `index` becomes the mask that matched.
+    fn flow_lookup(&self, key: &FlowKey, index: &mut u32, st: &mut LookupStats<A>) {
+        let masks = self.masks.load();
+        let map = self.by_key.pin();
+        if let Some(m) = masks.get(*index as usize) {
+            st.n_mask_hit += 1;
+            if let Some(f) = self.masked_lookup(&map, m, key) {
+                st.n_cache_hit += 1;
+                st.flow = Some(f.clone());
+                return;
+            }
+        }
+        for (i, m) in masks.iter().enumerate() {
+            if i == *index as usize {
+                continue;
+            }
+            st.n_mask_hit += 1;
+            if let Some(f) = self.masked_lookup(&map, m, key) {
+                *index = i as u32;
+                st.flow = Some(f.clone());
+                return;
+            }
+        }
+    }
+
+    /// `ovs_flow_tbl_lookup_stats`: the packet path's lookup through the
+    /// mask cache, keyed by the packet's `skb_hash` (0 = none: no cache).
+    pub fn lookup_stats(&self, key: &FlowKey, skb_hash: u32) -> LookupStats<A> {
+        let mut st = LookupStats {
+            flow: None,
+            n_mask_hit: 0,
+            n_cache_hit: 0,
+        };
+        let cache = self.cache.load();
+        // pre- and post-recirculation packets share skb hashes: mix in recirc_id
+        let recirc = key.recirc_id();
+        let skb_hash = if skb_hash != 0 && recirc != 0 {
+            let h = crate::mask::mix32(skb_hash, recirc);
+            if h == 0 {
+                1
+            } else {
+                h
+            }
+        } else {
+            skb_hash
+        };
+        let Some(slot) = cache.slot(skb_hash) else {
+            let mut index = 0;
+            self.flow_lookup(key, &mut index, &mut st);
+            st.n_cache_hit = 0;
+            return st;
+        };
+        let mut index = slot.mask_index;
+        self.flow_lookup(key, &mut index, &mut st);
+        if slot.hit {
+            cache.store(slot, skb_hash, st.flow.as_ref().map(|_| index));
+        } else {
+            if st.flow.is_some() {
+                cache.store(slot, skb_hash, Some(index));
+            }
+            st.n_cache_hit = 0;
+        }
+        st
     }
 
     /// `ovs_flow_tbl_lookup_ufid`.

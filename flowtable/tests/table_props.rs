@@ -187,3 +187,38 @@ fn readers_never_see_a_torn_flow() {
         r.join().unwrap();
     }
 }
+
+#[test]
+fn the_mask_cache_remembers_which_mask_matched() {
+    let table: FlowTable<u32> = FlowTable::new();
+    let g = table.lock();
+    // three masks; the flow hit by the probe lives under the last one
+    for bits in [0b0011u8, 0b0101, 0b1111] {
+        table.insert(&g, mask(bits), |e| {
+            new_flow(e, key(bits, 0, bits, bits), None)
+        });
+    }
+    drop(g);
+    let probe = key(0b1111, 0, 0b1111, 0b1111);
+    let cold = table.lookup_stats(&probe, 0xabcd_0123);
+    assert!(cold.flow.is_some());
+    assert_eq!((cold.n_mask_hit, cold.n_cache_hit), (3, 0));
+    // same skb hash: one probe, a cache hit
+    let warm = table.lookup_stats(&probe, 0xabcd_0123);
+    assert_eq!(
+        warm.flow.as_ref().map(|f| f.key),
+        cold.flow.as_ref().map(|f| f.key)
+    );
+    assert_eq!((warm.n_mask_hit, warm.n_cache_hit), (1, 1));
+    // no hash, or a disabled cache: every lookup walks the masks
+    assert_eq!(table.lookup_stats(&probe, 0).n_cache_hit, 0);
+    table.set_masks_cache_size(0);
+    let off = table.lookup_stats(&probe, 0xabcd_0123);
+    assert_eq!((off.n_mask_hit, off.n_cache_hit), (3, 0));
+    // a stale cache entry costs a probe, never a wrong answer
+    table.set_masks_cache_size(256);
+    table.lookup_stats(&probe, 7);
+    let other = key(0b0011, 0, 0b0011, 0b0011);
+    let r = table.lookup_stats(&other, 7);
+    assert_eq!(r.flow.map(|f| f.key), table.lookup(&other).0.map(|f| f.key));
+}

@@ -54,10 +54,20 @@ fn kernel_view(step: &Step) -> Seen {
     view(step.rc, printed, log)
 }
 
-/// What the same command printed against ovsd.
+/// What the same command printed against ovsd, stderr first: the
+/// recording merged both streams (`2>&1`), where stderr is unbuffered and
+/// stdout comes out when the program exits (ovs-dpctl prints "Perhaps you
+/// need to specify a UFID?" on stdout after its error on stderr).
 fn ovsd_view(run: DpctlRun) -> Seen {
-    let rc = run.outcome.code().unwrap_or(-1);
-    view(rc, run.lines, run.log)
+    let out = &run.outcome;
+    let printed = out
+        .stderr
+        .lines()
+        .chain(out.stdout.lines())
+        .filter(|l| LogLine::parse(l).is_none())
+        .map(str::to_string)
+        .collect();
+    view(out.code().unwrap_or(-1), printed, run.log)
 }
 
 /// Runs one step against ovsd: `ovs-dpctl ARGS`, or

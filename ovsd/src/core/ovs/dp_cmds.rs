@@ -56,6 +56,9 @@ fn change(dp: &Datapath, a: &Attrs<'_>) -> Result<(), Errno> {
                 return Err(Errno::EINVAL);
             }
             dp.masks_cache_size.store(size, Ordering::Relaxed);
+            if let Some(t) = dp.table.load_full() {
+                t.set_masks_cache_size(size);
+            }
         }
     }
     dp.user_features.store(features, Ordering::Relaxed);
