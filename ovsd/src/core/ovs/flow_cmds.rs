@@ -302,8 +302,9 @@ pub(super) fn set(
     } else if a.has(OVS_FLOW_ATTR_ACTIONS) {
         return Err(Errno::EINVAL);
     }
-    // without new actions the reply is always built (ovs_flow_cmd_build_info)
-    let want_reply = acts.is_none() || must_notify(core, req);
+    // with or without new actions, a reply is built only for an echo or a
+    // listener (ovs_flow_cmd_alloc_info / ovs_flow_cmd_build_info, always=false)
+    let want_reply = must_notify(core, req);
     let h = hdr(sock, req, OVS_FLOW_CMD_SET);
     let reply = with_table(core, req, |_dp, table, _g| {
         let flow = find(table, uf.as_ref(), key.as_ref()).ok_or(Errno::ENOENT)?;
