@@ -40,6 +40,18 @@ pub struct Args {
     #[arg(long, value_enum)]
     pub netdev: Option<NetdevArg>,
 
+    /// Group owning the socket file (name or number); with
+    /// `--socket-mode 0660` its members may connect.
+    #[arg(long, value_name = "GROUP")]
+    pub socket_group: Option<String>,
+
+    /// Mode of the socket file, octal. Connecting needs write permission, so
+    /// the default 0600 lets only ovsd's own user in. Who may then change the
+    /// datapath is decided per peer, as the kernel does: NEW/DEL/SET need
+    /// CAP_NET_ADMIN (or, for an ovsd without it, ovsd's own uid).
+    #[arg(long, value_name = "MODE", default_value = "0600", value_parser = parse_mode)]
+    pub socket_mode: u32,
+
     /// Inject a fault (repeatable): FAMILY:CMD:errno=ENAME|N fails the
     /// command; FAMILY:CMD:delay=DURATION spends that long inside its
     /// critical section. CMD: new, del, get, set, execute, a number, or *.
@@ -85,6 +97,25 @@ pub enum NetdevArg {
     Tap,
     /// No kernel net devices.
     Virtual,
+}
+
+fn parse_mode(s: &str) -> Result<u32, String> {
+    u32::from_str_radix(s.trim_start_matches("0o"), 8)
+        .ok()
+        .filter(|m| *m <= 0o7777)
+        .ok_or_else(|| format!("bad mode {s:?} (octal, e.g. 0660)"))
+}
+
+/// Resolves a group name or number to a gid.
+pub fn group_id(name: &str) -> Result<u32, String> {
+    if let Ok(n) = name.parse() {
+        return Ok(n);
+    }
+    nix::unistd::Group::from_name(name)
+        .ok()
+        .flatten()
+        .map(|g| g.gid.as_raw())
+        .ok_or_else(|| format!("unknown group {name:?}"))
 }
 
 fn parse_kernel(s: &str) -> Result<genl::ovs::KernelVersion, String> {

@@ -53,6 +53,15 @@ fn run() -> Result<()> {
         .rtnl_contention
         .map(|(hold, period)| rtnl.start_contention(hold, period));
     let listener = Arc::new(Listener::bind(&path)?);
+    let gid = args
+        .socket_group
+        .as_deref()
+        .map(ovsd::config::group_id)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    listener
+        .set_access(gid, args.socket_mode)
+        .with_context(|| format!("cannot set the access of {}", path.display()))?;
     let core = Core::new(CoreConfig {
         kernel: args.kernel_version,
         rtnl,

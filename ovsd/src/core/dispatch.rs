@@ -76,6 +76,12 @@ fn genl_rcv_msg(
     let genl = GenlHdr::parse(msg.payload()).ok_or(Errno::EINVAL)?;
     let is_dump = msg.is_dump();
     let op = family.spec.op(genl.cmd, is_dump).ok_or(Errno::EOPNOTSUPP)?;
+    // genl_family_rcv_msg: GENL_ADMIN_PERM / GENL_UNS_ADMIN_PERM need CAP_NET_ADMIN
+    if op.perm & (genl::ctrl::GENL_ADMIN_PERM | genl::ctrl::GENL_UNS_ADMIN_PERM) != 0
+        && !sock.is_privileged()
+    {
+        return Err(Errno::EPERM);
+    }
     header_check(family, msg, &genl, extack)?;
 
     let attr_start = NLMSG_HDRLEN + align4(hdrlen);

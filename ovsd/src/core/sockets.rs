@@ -94,6 +94,10 @@ pub struct Socket {
     /// Whether anything was delivered to this socket yet (the kernel sizes
     /// dump parts after the reader's largest `recvmsg`).
     pub(crate) has_read: bool,
+    /// Whether the peer may run `GENL_ADMIN_PERM`/`GENL_UNS_ADMIN_PERM`
+    /// commands (it has `CAP_NET_ADMIN`). In-process sockets are privileged
+    /// unless told otherwise; the transport decides for real peers.
+    privileged: bool,
     sink: Arc<dyn Sink>,
 }
 
@@ -106,6 +110,16 @@ impl Socket {
     /// True once bound (explicitly, by connect, or by a first send).
     pub fn is_bound(&self) -> bool {
         self.bound
+    }
+
+    /// Whether the peer may run admin commands (NEW/DEL/SET).
+    pub fn is_privileged(&self) -> bool {
+        self.privileged
+    }
+
+    /// Sets whether the peer may run admin commands.
+    pub fn set_privileged(&mut self, privileged: bool) {
+        self.privileged = privileged;
     }
 
     /// Whether the socket is a member of multicast group `group`.
@@ -157,6 +171,7 @@ impl SocketTable {
             opts: SockOpts::default(),
             dump: None,
             has_read: false,
+            privileged: true,
             sink,
         }
     }

@@ -54,6 +54,7 @@ pub fn serve(core: Arc<Core>, data: OwnedFd) {
         }
     };
     let mut sock = core.open_socket(creds, out.clone());
+    sock.set_privileged(super::privilege::peer_is_privileged(&creds));
     debug!(portid = sock.portid(), "socket open");
     let hello = Frame::new(OP_HELLO, sock.portid(), 0).encode();
     if sys::send(ctl.as_raw_fd(), &hello).is_ok() {

@@ -5,6 +5,7 @@
 mod conn;
 pub mod frames;
 mod outq;
+pub mod privilege;
 pub mod sys;
 
 use crate::core::Core;
@@ -75,6 +76,16 @@ impl Listener {
             fd,
             path: path.to_path_buf(),
         })
+    }
+
+    /// Sets the socket file's group and mode (`--socket-group`,
+    /// `--socket-mode`): who may connect at all.
+    pub fn set_access(&self, group: Option<u32>, mode: u32) -> io::Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        if let Some(gid) = group {
+            std::os::unix::fs::chown(&self.path, None, Some(gid))?;
+        }
+        std::fs::set_permissions(&self.path, std::fs::Permissions::from_mode(mode))
     }
 
     /// The socket path.
