@@ -5,7 +5,7 @@
 use super::frames::SOCK_ADMIN;
 use super::frames::{
     Frame, DONE_F_DUMP, FRAME_LEN, OP_BIND, OP_BINDRES, OP_HELLO, OP_OPTRES, OP_SETGROUPS,
-    OP_SOCKOPT, SETUP_MAGIC, SETUP_VERSION,
+    OP_SOCKOPT, MAGIC, VERSION,
 };
 use super::outq::OutQueue;
 use super::sys;
@@ -78,7 +78,7 @@ fn handshake(data: &OwnedFd, buf: &mut [u8]) -> Option<(OwnedFd, u32)> {
     }
     let (n, fd) = sys::recv_with_fd(data.as_raw_fd(), buf).ok()?;
     let f = Frame::decode(buf.get(..n)?)?;
-    if f.op != SETUP_MAGIC || f.a != SETUP_VERSION {
+    if f.op != MAGIC || f.a != VERSION {
         return None;
     }
     Some((fd?, f.b))
