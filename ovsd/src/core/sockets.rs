@@ -76,6 +76,11 @@ pub struct SockOpts {
     pub listen_all_nsid: bool,
 }
 
+/// `CAP_NET_BROADCAST`.
+pub const CAP_NET_BROADCAST: u32 = 11;
+/// `CAP_NET_ADMIN`.
+pub const CAP_NET_ADMIN: u32 = 12;
+
 /// Number of multicast group ids a generic netlink socket can join
 /// (`nlk->ngroups` after `netlink_realloc_groups`).
 pub const NGROUPS: u32 = 64;
@@ -94,10 +99,10 @@ pub struct Socket {
     /// Whether anything was delivered to this socket yet (the kernel sizes
     /// dump parts after the reader's largest `recvmsg`).
     pub(crate) has_read: bool,
-    /// Whether the peer may run `GENL_ADMIN_PERM`/`GENL_UNS_ADMIN_PERM`
-    /// commands (it has `CAP_NET_ADMIN`). In-process sockets are privileged
-    /// unless told otherwise; the transport decides for real peers.
-    privileged: bool,
+    /// The peer's effective capabilities (bit N = capability N). In-process
+    /// sockets have all of them unless told otherwise; the transport decides
+    /// for real peers.
+    caps: u64,
     sink: Arc<dyn Sink>,
 }
 
@@ -112,14 +117,15 @@ impl Socket {
         self.bound
     }
 
-    /// Whether the peer may run admin commands (NEW/DEL/SET).
+    /// Whether the peer may run admin commands (NEW/DEL/SET): it has
+    /// `CAP_NET_ADMIN`.
     pub fn is_privileged(&self) -> bool {
-        self.privileged
+        self.caps & (1 << CAP_NET_ADMIN) != 0
     }
 
-    /// Sets whether the peer may run admin commands.
-    pub fn set_privileged(&mut self, privileged: bool) {
-        self.privileged = privileged;
+    /// Sets the peer's effective capabilities.
+    pub fn set_caps(&mut self, caps: u64) {
+        self.caps = caps;
     }
 
     /// Whether the socket is a member of multicast group `group`.
@@ -171,7 +177,7 @@ impl SocketTable {
             opts: SockOpts::default(),
             dump: None,
             has_read: false,
-            privileged: true,
+            caps: u64::MAX,
             sink,
         }
     }
@@ -233,15 +239,20 @@ impl SocketTable {
         val: u32,
     ) -> Result<(), Errno> {
         let on = val != 0;
-        let o = &mut sock.opts;
         match opt {
-            opt::PKTINFO => o.pktinfo = on,
-            opt::BROADCAST_ERROR => o.broadcast_error = on,
-            opt::NO_ENOBUFS => o.no_enobufs = on,
-            opt::LISTEN_ALL_NSID => o.listen_all_nsid = on,
-            opt::CAP_ACK => o.cap_ack = on,
-            opt::EXT_ACK => o.ext_ack = on,
-            opt::GET_STRICT_CHK => o.strict_chk = on,
+            opt::PKTINFO => sock.opts.pktinfo = on,
+            opt::BROADCAST_ERROR => sock.opts.broadcast_error = on,
+            opt::NO_ENOBUFS => sock.opts.no_enobufs = on,
+            opt::LISTEN_ALL_NSID => {
+                // netlink_setsockopt: needs CAP_NET_BROADCAST, to set or clear
+                if sock.caps & (1 << CAP_NET_BROADCAST) == 0 {
+                    return Err(Errno::EPERM);
+                }
+                sock.opts.listen_all_nsid = on;
+            }
+            opt::CAP_ACK => sock.opts.cap_ack = on,
+            opt::EXT_ACK => sock.opts.ext_ack = on,
+            opt::GET_STRICT_CHK => sock.opts.strict_chk = on,
             opt::ADD_MEMBERSHIP | opt::DROP_MEMBERSHIP => {
                 if val == 0 || val > NGROUPS {
                     return Err(Errno::EINVAL);
@@ -400,5 +411,21 @@ mod tests {
         assert!(a.in_group(15));
         t.close(&mut a);
         assert!(t.lock().members[&15].is_empty());
+    }
+
+    #[test]
+    fn listen_all_nsid_needs_cap_net_broadcast() {
+        let reg = genl::ovs::KernelVersion::V6_12.registry();
+        let t = SocketTable::default();
+        let mut a = t.open(creds(1), Arc::new(Null));
+        t.setsockopt(&reg, &mut a, opt::LISTEN_ALL_NSID, 1).unwrap();
+        a.set_caps(1 << CAP_NET_ADMIN);
+        assert_eq!(
+            t.setsockopt(&reg, &mut a, opt::LISTEN_ALL_NSID, 0),
+            Err(Errno::EPERM)
+        );
+        assert!(a.is_privileged());
+        a.set_caps(0);
+        assert!(!a.is_privileged());
     }
 }

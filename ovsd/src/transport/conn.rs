@@ -4,8 +4,8 @@
 
 use super::frames::SOCK_ADMIN;
 use super::frames::{
-    Frame, DONE_F_DUMP, FRAME_LEN, OP_BIND, OP_BINDRES, OP_HELLO, OP_OPTRES, OP_SETGROUPS,
-    OP_SOCKOPT, MAGIC, VERSION,
+    Frame, DONE_F_DUMP, FRAME_LEN, MAGIC, OP_BIND, OP_BINDRES, OP_HELLO, OP_OPTRES, OP_SETGROUPS,
+    OP_SOCKOPT, VERSION,
 };
 use super::outq::OutQueue;
 use super::sys;
@@ -54,7 +54,7 @@ pub fn serve(core: Arc<Core>, data: OwnedFd) {
         }
     };
     let mut sock = core.open_socket(creds, out.clone());
-    sock.set_privileged(super::privilege::peer_is_privileged(&creds));
+    sock.set_caps(super::privilege::peer_caps(&creds));
     debug!(portid = sock.portid(), "socket open");
     let hello = Frame::new(OP_HELLO, sock.portid(), 0).encode();
     if sys::send(ctl.as_raw_fd(), &hello).is_ok() {

@@ -21,14 +21,22 @@ fn has_net_admin(pid: u32) -> bool {
     cap_eff(pid).is_some_and(|c| c & (1 << CAP_NET_ADMIN) != 0)
 }
 
-/// Whether a peer may run NEW/DEL/SET commands.
-pub fn peer_is_privileged(creds: &Creds) -> bool {
-    if has_net_admin(creds.pid) {
-        return true;
-    }
+/// The capabilities a peer has for the emulated kernel: its effective set,
+/// or all of them when this ovsd runs without `CAP_NET_ADMIN` and the peer is
+/// ovsd's own user (the owner of the user namespace ovsd stands for).
+pub fn peer_caps(creds: &Creds) -> u64 {
+    let caps = cap_eff(creds.pid).unwrap_or(0);
     // SAFETY: geteuid cannot fail.
     let me = unsafe { libc::geteuid() };
-    !has_net_admin(std::process::id()) && creds.uid == me
+    if !has_net_admin(std::process::id()) && creds.uid == me {
+        return u64::MAX;
+    }
+    caps
+}
+
+/// Whether a peer may run NEW/DEL/SET commands.
+pub fn peer_is_privileged(creds: &Creds) -> bool {
+    peer_caps(creds) & (1 << CAP_NET_ADMIN) != 0
 }
 
 #[cfg(test)]
