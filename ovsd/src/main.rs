@@ -68,6 +68,7 @@ fn run() -> Result<()> {
         backend,
         locking: args.locking.into(),
         faults: ovsd::core::faults::Faults::new(args.fault.clone()),
+        nr_cpu_ids: None,
     });
     info!(
         locking = ?core.locking(),

@@ -30,12 +30,48 @@ pub struct State {
     pub vlan_tci: u16,
     /// MPLS labels on the packet.
     pub mpls_label_count: u32,
+    /// What the emulated kernel's action validation knows.
+    pub dialect: Dialect,
+}
+
+/// The actions a kernel version knows: newer kernels added DROP (24),
+/// PSAMPLE (25) and the symmetric L4 hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dialect {
+    /// `OVS_ACTION_ATTR_MAX` (type numbers above it are `EINVAL`).
+    pub max_action: u16,
+    /// `OVS_HASH_ALG_SYM_L4` is accepted.
+    pub sym_l4_hash: bool,
+}
+
+impl Dialect {
+    /// Debian's 6.12: every action this crate knows.
+    pub const V6_12: Dialect = Dialect {
+        max_action: act::MAX,
+        sym_l4_hash: true,
+    };
+    /// Debian's 6.1: up to `OVS_ACTION_ATTR_DEC_TTL` (23), `L4` hash only
+    /// (recorded: tests/traces/6.1/actions.trace).
+    pub const V6_1: Dialect = Dialect {
+        max_action: 23,
+        sym_l4_hash: false,
+    };
 }
 
 /// `ovs_nla_copy_actions`: validates the action list `attr` (the payload of
 /// `OVS_FLOW_ATTR_ACTIONS` / `OVS_PACKET_ATTR_ACTIONS`) against the flow's
 /// masked key and returns its stored form.
-pub fn copy_actions(attr: &[u8], key: &FlowKey, _log: bool) -> Result<Actions, Errno> {
+pub fn copy_actions(attr: &[u8], key: &FlowKey, log: bool) -> Result<Actions, Errno> {
+    copy_actions_for(attr, key, log, Dialect::V6_12)
+}
+
+/// [`copy_actions`] as a given kernel version validates them.
+pub fn copy_actions_for(
+    attr: &[u8],
+    key: &FlowKey,
+    _log: bool,
+    dialect: Dialect,
+) -> Result<Actions, Errno> {
     let eth_type = key.eth_type();
     let mpls_label_count = if eth_p::is_mpls(eth_type) {
         u32::from_ne_bytes(key.mpls_num_labels_mask).count_ones()
@@ -46,6 +82,7 @@ pub fn copy_actions(attr: &[u8], key: &FlowKey, _log: bool) -> Result<Actions, E
         eth_type,
         vlan_tci: u16::from_be_bytes(key.vlan_tci),
         mpls_label_count,
+        dialect,
     };
     Ok(Actions {
         list: copy_list(attr, key, st, 0)?,
@@ -68,7 +105,8 @@ pub fn copy_list(
     let mut out = Vec::new();
     let mut walk = Walk::new(buf);
     for (a, last) in walk.by_ref() {
-        if a.kind > act::MAX || fixed_len(a.kind).is_some_and(|n| n != a.payload.len()) {
+        if a.kind > st.dialect.max_action || fixed_len(a.kind).is_some_and(|n| n != a.payload.len())
+        {
             return Err(Errno::EINVAL);
         }
         let action = match a.kind {
@@ -89,7 +127,7 @@ pub fn copy_list(
             }
             act::HASH => {
                 let alg = u32_of(&a);
-                if alg != HASH_ALG_L4 && alg != HASH_ALG_SYM_L4 {
+                if alg != HASH_ALG_L4 && !(alg == HASH_ALG_SYM_L4 && st.dialect.sym_l4_hash) {
                     return Err(Errno::EINVAL);
                 }
                 let b = &a.payload[4..8];

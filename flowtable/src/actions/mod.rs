@@ -29,7 +29,7 @@ pub mod userspace;
 #[cfg(test)]
 mod copy_tests;
 
-pub use copy::copy_actions;
+pub use copy::{copy_actions, copy_actions_for, Dialect};
 pub use ct::{CtInfo, NatRange};
 pub use put::{put_actions, put_len};
 pub use types::{

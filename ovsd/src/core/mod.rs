@@ -50,6 +50,9 @@ pub struct CoreConfig {
     pub locking: Locking,
     /// Injected faults (none by default).
     pub faults: faults::Faults,
+    /// The emulated kernel's `nr_cpu_ids` (None: this machine's CPUs). It
+    /// bounds vport upcall pid arrays and per-CPU pid replies.
+    pub nr_cpu_ids: Option<usize>,
 }
 
 impl Default for CoreConfig {
@@ -61,6 +64,7 @@ impl Default for CoreConfig {
             backend: vport::backend_by_name("virtual").expect("virtual backend"),
             locking: Locking::default(),
             faults: faults::Faults::default(),
+            nr_cpu_ids: None,
         }
     }
 }
@@ -72,6 +76,7 @@ pub struct Core {
     ovs: ovs::Ovs,
     locking: Locking,
     faults: faults::Faults,
+    kernel: KernelVersion,
 }
 
 impl Core {
@@ -80,9 +85,10 @@ impl Core {
         Arc::new(Core {
             registry: cfg.kernel.registry(),
             sockets: SocketTable::default(),
-            ovs: ovs::Ovs::new(cfg.rtnl, cfg.backend),
+            ovs: ovs::Ovs::new(cfg.rtnl, cfg.backend, cfg.nr_cpu_ids),
             locking: cfg.locking,
             faults: cfg.faults,
+            kernel: cfg.kernel,
         })
     }
 

@@ -66,6 +66,8 @@ impl InProcess {
         let core = Core::new(CoreConfig {
             kernel,
             backend: Arc::new(vport::VirtualBackend::with_first_ifindex(first_ifindex)),
+            // the recordings' VMs have one CPU (the oracle boots with -smp 1)
+            nr_cpu_ids: Some(1),
             ..CoreConfig::default()
         });
         let creds = Creds {

@@ -28,7 +28,17 @@ const KNOWN_FEATURES: u32 =
 /// multiple of 4 bytes, else `EINVAL` (`ovs_vport_set_upcall_portids`,
 /// `ovs_dp_set_upcall_portids`).
 pub(super) fn pid_array(p: &[u8]) -> Result<Vec<u32>, Errno> {
-    if p.is_empty() || !p.len().is_multiple_of(4) {
+    pid_array_max(p, usize::MAX)
+}
+
+/// A vport's `UPCALL_PID` array (`ovs_vport_set_upcall_portids`): as
+/// [`pid_array`], and no more pids than CPUs.
+pub(super) fn vport_pids(p: &[u8], nr_cpu_ids: usize) -> Result<Vec<u32>, Errno> {
+    pid_array_max(p, nr_cpu_ids)
+}
+
+fn pid_array_max(p: &[u8], max: usize) -> Result<Vec<u32>, Errno> {
+    if p.is_empty() || !p.len().is_multiple_of(4) || p.len() / 4 > max {
         return Err(Errno::EINVAL);
     }
     Ok(p.chunks_exact(4)
@@ -75,7 +85,14 @@ fn name_attr<'a>(req: &Request<'a>) -> Option<&'a [u8]> {
     req.attrs.get(OVS_DP_ATTR_NAME).map(|a| a.c_str())
 }
 
-fn fill_dp(w: &mut Writer, req: &Request<'_>, dp: &Datapath, portid: u32, cmd: u8) {
+fn fill_dp(
+    w: &mut Writer,
+    req: &Request<'_>,
+    dp: &Datapath,
+    nr_cpu_ids: usize,
+    portid: u32,
+    cmd: u8,
+) {
     let hdr = fill::Hdr {
         portid,
         seq: req.msg.seq(),
@@ -83,7 +100,7 @@ fn fill_dp(w: &mut Writer, req: &Request<'_>, dp: &Datapath, portid: u32, cmd: u
         cmd,
     };
     let (flows, masks) = dp.table_counts();
-    fill::datapath(w, req.family, dp, flows, masks, hdr);
+    fill::datapath(w, req.family, dp, flows, masks, nr_cpu_ids, hdr);
 }
 
 /// `ovs_dp_cmd_new`.
@@ -118,7 +135,7 @@ pub(super) fn new(
 
     // new_vport(local port): ovs_vport_alloc checks the pids, then the
     // internal device is registered under RTNL
-    let pids = pid_array(pids.payload)?;
+    let pids = vport_pids(pids.payload, ovs.nr_cpu_ids)?;
     let dev = match super::vport_cmds::create_device(
         ovs,
         &st,
@@ -167,7 +184,14 @@ pub(super) fn new(
         numbers,
     });
     let mut w = Writer::new();
-    fill_dp(&mut w, req, &dp, sock.portid(), OVS_DP_CMD_NEW);
+    fill_dp(
+        &mut w,
+        req,
+        &dp,
+        core.ovs.nr_cpu_ids,
+        sock.portid(),
+        OVS_DP_CMD_NEW,
+    );
     ovs.publish(&st);
     drop(st);
     notify(core, sock, req, w.as_bytes(), out);
@@ -201,7 +225,14 @@ pub(super) fn del(
         .lookup_datapath(name_attr(req), dp_ifindex(req))
         .ok_or(Errno::ENODEV)?;
     let mut w = Writer::new();
-    fill_dp(&mut w, req, &st.dps[i].dp, sock.portid(), OVS_DP_CMD_DEL);
+    fill_dp(
+        &mut w,
+        req,
+        &st.dps[i].dp,
+        core.ovs.nr_cpu_ids,
+        sock.portid(),
+        OVS_DP_CMD_DEL,
+    );
     destroy(ovs, &mut st, i);
     ovs.publish(&st);
     drop(st);
@@ -221,7 +252,14 @@ pub(super) fn get(
         .lookup_datapath(name_attr(req), dp_ifindex(req))
         .ok_or(Errno::ENODEV)?;
     let mut w = Writer::new();
-    fill_dp(&mut w, req, &st.dps[i].dp, sock.portid(), OVS_DP_CMD_GET);
+    fill_dp(
+        &mut w,
+        req,
+        &st.dps[i].dp,
+        core.ovs.nr_cpu_ids,
+        sock.portid(),
+        OVS_DP_CMD_GET,
+    );
     drop(st);
     unicast(&w, out);
     Ok(())
@@ -242,7 +280,14 @@ pub(super) fn set(
     let dp = st.dps[i].dp.clone();
     change(&dp, &req.attrs)?;
     let mut w = Writer::new();
-    fill_dp(&mut w, req, &dp, sock.portid(), OVS_DP_CMD_SET);
+    fill_dp(
+        &mut w,
+        req,
+        &dp,
+        core.ovs.nr_cpu_ids,
+        sock.portid(),
+        OVS_DP_CMD_SET,
+    );
     drop(st);
     notify(core, sock, req, w.as_bytes(), out);
     Ok(())
@@ -270,7 +315,7 @@ pub(crate) fn dump_datapaths(
             cmd: OVS_DP_CMD_GET,
         };
         let (flows, masks) = e.dp.table_counts();
-        fill::datapath(w, fam, &e.dp, flows, masks, hdr);
+        fill::datapath(w, fam, &e.dp, flows, masks, core.ovs.nr_cpu_ids, hdr);
         if w.len() - start > limit && before > start {
             w.truncate(before);
             break;

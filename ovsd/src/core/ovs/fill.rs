@@ -9,8 +9,9 @@ use genl::ovs::vport::*;
 use genl::Writer;
 use std::sync::atomic::Ordering;
 
-/// `nr_cpu_ids` of the emulated kernel: this machine's possible CPUs.
-pub(crate) fn nr_cpu_ids() -> usize {
+/// This machine's possible CPUs: the emulated kernel's `nr_cpu_ids` unless
+/// configured otherwise.
+pub(crate) fn host_cpus() -> usize {
     // SAFETY: sysconf has no preconditions.
     let n = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_CONF) };
     if n > 0 {
@@ -41,6 +42,7 @@ pub(crate) fn datapath(
     dp: &Datapath,
     n_flows: u64,
     n_masks: u32,
+    nr_cpu_ids: usize,
     hdr: Hdr,
 ) {
     let m = w.begin_msg(fam.id, hdr.flags, hdr.seq, hdr.portid);
@@ -75,7 +77,7 @@ pub(crate) fn datapath(
     if features & OVS_DP_F_DISPATCH_UPCALL_PER_CPU != 0 {
         let pids = dp.per_cpu_pids.lock().unwrap_or_else(|p| p.into_inner());
         if !pids.is_empty() {
-            let n = pids.len().min(nr_cpu_ids());
+            let n = pids.len().min(nr_cpu_ids);
             let bytes: Vec<u8> = pids[..n].iter().flat_map(|p| p.to_ne_bytes()).collect();
             w.attr(OVS_DP_ATTR_PER_CPU_PIDS, &bytes);
         }

@@ -7,7 +7,7 @@ use super::state::Datapath;
 use super::{dp_ifindex, notify, unicast};
 use crate::core::dispatch::Request;
 use crate::core::{Core, Locking, Outbox, Socket};
-use flowtable::actions::{copy_actions, put_actions, Actions};
+use flowtable::actions::{copy_actions_for, put_actions, Actions, Dialect};
 use flowtable::matching::{parse_key, parse_match, put_key};
 use flowtable::{Flow, FlowId, FlowKey, FlowStats, FlowTable, Mask, TableGuard, Ufid};
 use genl::nlmsg::{NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL};
@@ -142,6 +142,14 @@ fn with_table<R>(
     }
 }
 
+/// The actions the emulated kernel version knows.
+fn dialect(core: &Core) -> Dialect {
+    match core.kernel {
+        genl::ovs::KernelVersion::V6_1 => Dialect::V6_1,
+        genl::ovs::KernelVersion::V6_12 => Dialect::V6_12,
+    }
+}
+
 /// `ovs_must_notify`: a reply is built only for an echo or a listener.
 fn must_notify(core: &Core, req: &Request<'_>) -> bool {
     req.msg.flags() & NLM_F_ECHO != 0
@@ -198,10 +206,11 @@ pub(super) fn new(
         Some(u) => FlowId::Ufid(u),
         None => FlowId::Key(Box::new(m.key)),
     };
-    let acts = Arc::new(copy_actions(
+    let acts = Arc::new(copy_actions_for(
         acts_attr.payload,
         &masked,
         !a.has(OVS_FLOW_ATTR_PROBE),
+        dialect(core),
     )?);
     let want_reply = must_notify(core, req);
     let flags = req.msg.flags();
@@ -292,10 +301,11 @@ pub(super) fn set(
         let m = parse_match(k.payload, a.get(OVS_FLOW_ATTR_MASK).map(|x| x.payload))?;
         if let Some(act) = a.get(OVS_FLOW_ATTR_ACTIONS) {
             let masked = Mask::new(m.mask).apply(&m.key);
-            acts = Some(Arc::new(copy_actions(
+            acts = Some(Arc::new(copy_actions_for(
                 act.payload,
                 &masked,
                 !a.has(OVS_FLOW_ATTR_PROBE),
+                dialect(core),
             )?));
         }
         key = Some(m.key);

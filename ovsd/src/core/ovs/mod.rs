@@ -38,12 +38,15 @@ pub(crate) struct Ovs {
     pub rtnl: Arc<Rtnl>,
     /// Where net devices come from (TAP, AF_PACKET, virtual).
     pub backend: Arc<dyn Backend>,
+    /// The emulated kernel's `nr_cpu_ids`.
+    pub nr_cpu_ids: usize,
 }
 
 impl Ovs {
     /// An empty namespace.
-    pub fn new(rtnl: Arc<Rtnl>, backend: Arc<dyn Backend>) -> Ovs {
+    pub fn new(rtnl: Arc<Rtnl>, backend: Arc<dyn Backend>, nr_cpu_ids: Option<usize>) -> Ovs {
         Ovs {
+            nr_cpu_ids: nr_cpu_ids.unwrap_or_else(fill::host_cpus).max(1),
             state: InstrumentedMutex::new("ovs_mutex", DpState::default()),
             published: ArcSwap::from_pointee(Snapshot::default()),
             rtnl,

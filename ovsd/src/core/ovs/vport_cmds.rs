@@ -1,7 +1,7 @@
 //! `ovs_vport` commands: `ovs_vport_cmd_new/del/get/set/dump`, and the net
 //! device side of vports (created and destroyed under the emulated RTNL).
 
-use super::dp_cmds::pid_array;
+use super::dp_cmds::vport_pids;
 use super::state::{Datapath, DpState, Snapshot, TunnelOptions, Vport};
 use super::{dp_ifindex, fill, notify, unicast, Ovs, DP_MAX_PORTS};
 use crate::core::dispatch::Request;
@@ -194,7 +194,7 @@ fn build(
         return Err(Errno::EAFNOSUPPORT);
     }
     // ovs_vport_alloc checks the pids before the type's own checks
-    let pids = pid_array(pids)?;
+    let pids = vport_pids(pids, ovs.nr_cpu_ids)?;
     let options = tunnel_options(req, vtype)?;
     let desired_ifindex = req
         .attrs
@@ -327,7 +327,7 @@ pub(super) fn set(
         return Err(Errno::EOPNOTSUPP);
     }
     if let Some(p) = a.get(OVS_VPORT_ATTR_UPCALL_PID) {
-        let pids = pid_array(p.payload)?;
+        let pids = vport_pids(p.payload, ovs.nr_cpu_ids)?;
         *v.upcall_pids.lock().unwrap_or_else(|e| e.into_inner()) = pids;
     }
     let mut w = Writer::new();
