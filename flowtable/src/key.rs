@@ -161,6 +161,13 @@ pub struct FlowKey {
     pub ipv4_src: [u8; 4],
     /// be32 IPv4 (or ARP target IP) destination.
     pub ipv4_dst: [u8; 4],
+    // --- L4 (network order), next to IPv4 so common masks stay short ---
+    /// Transport source port (ICMP: type).
+    pub tp_src: [u8; 2],
+    /// Transport destination port (ICMP: code).
+    pub tp_dst: [u8; 2],
+    /// TCP flags (12 bits).
+    pub tcp_flags: [u8; 2],
     /// ARP sender hardware address.
     pub arp_sha: [u8; 6],
     /// ARP target hardware address.
@@ -185,13 +192,6 @@ pub struct FlowKey {
     pub mpls_num_labels_mask: [u8; 4],
     /// NSH.
     pub nsh: NshKey,
-    // --- L4 (network order) ---
-    /// Transport source port (ICMP: type).
-    pub tp_src: [u8; 2],
-    /// Transport destination port (ICMP: code).
-    pub tp_dst: [u8; 2],
-    /// TCP flags (12 bits).
-    pub tcp_flags: [u8; 2],
     // --- tunnel ---
     /// The tunnel key.
     pub tun: TunnelKey,

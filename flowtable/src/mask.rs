@@ -3,6 +3,11 @@
 
 use crate::key::{FlowKey, KEY_WORDS};
 
+/// An 8-byte chunk as a native-order word.
+fn word(b: &[u8]) -> u64 {
+    u64::from_ne_bytes(b.try_into().expect("8-byte chunk"))
+}
+
 /// Mixes two 32-bit values (`jhash_1word` stand-in for rehashing an skb
 /// hash with the recirculation id).
 pub fn mix32(a: u32, b: u32) -> u32 {
@@ -31,18 +36,21 @@ impl Mask {
         Mask { key, start, end }
     }
 
+    /// The significant bytes of `key` (the mask's word range).
+    fn range<'k>(&self, key: &'k FlowKey) -> &'k [u8] {
+        &key.as_bytes()[self.start * 8..self.end * 8]
+    }
+
     /// `ovs_flow_mask_key`: `src & mask` (zero outside the range).
     pub fn apply(&self, src: &FlowKey) -> FlowKey {
         let mut out = FlowKey::default();
-        let (s, m) = (src.as_bytes(), self.key.as_bytes());
-        for (i, o) in out
-            .as_bytes_mut()
-            .iter_mut()
-            .enumerate()
-            .take(self.end * 8)
-            .skip(self.start * 8)
-        {
-            *o = s[i] & m[i];
+        let words = self
+            .range(src)
+            .chunks_exact(8)
+            .zip(self.range(&self.key).chunks_exact(8));
+        let dst = &mut out.as_bytes_mut()[self.start * 8..self.end * 8];
+        for (o, (s, m)) in dst.chunks_exact_mut(8).zip(words) {
+            o.copy_from_slice(&(word(s) & word(m)).to_ne_bytes());
         }
         out
     }
@@ -50,15 +58,23 @@ impl Mask {
     /// `flow_cmp_masked_key`: does `masked` (a stored, already masked key)
     /// equal `key & mask` over the range?
     pub fn matches(&self, masked: &FlowKey, key: &FlowKey) -> bool {
-        (self.start..self.end).all(|i| masked.word(i) == key.word(i) & self.key.word(i))
+        self.range(masked)
+            .chunks_exact(8)
+            .zip(self.range(key).chunks_exact(8))
+            .zip(self.range(&self.key).chunks_exact(8))
+            .all(|((a, k), m)| word(a) == word(k) & word(m))
     }
 
     /// `flow_hash`: a hash of `key & mask` over the range (FNV-1a over the
     /// masked words; the table adds its own seed).
     pub fn hash(&self, key: &FlowKey, seed: u64) -> u64 {
         let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed;
-        for i in self.start..self.end {
-            h ^= key.word(i) & self.key.word(i);
+        for (k, m) in self
+            .range(key)
+            .chunks_exact(8)
+            .zip(self.range(&self.key).chunks_exact(8))
+        {
+            h ^= word(k) & word(m);
             h = h.wrapping_mul(0x0000_0100_0000_01b3);
             h ^= h >> 29;
         }
