@@ -3,7 +3,7 @@
 //! between runs (family and group ids, port ids, ifindexes, random MACs,
 //! timestamps) by consistent mapping, decodes messages for display, diffs
 //! them structurally, replays traces against ovsd (in process or over its
-//! socket), and records `.nls` scenarios against a running ovsd.
+//! socket), and records `.nls` scenarios against a running ovsd or the running kernel.
 
 #![deny(missing_docs)]
 
@@ -12,6 +12,8 @@ pub mod decode;
 pub mod diff;
 pub mod divergences;
 pub mod hex;
+pub mod inject;
+pub mod kernel;
 pub mod nls;
 pub mod norm;
 pub mod record;

@@ -41,13 +41,17 @@ enum Cmd {
         /// The trace compared with it.
         b: PathBuf,
     },
-    /// Runs an `.nls` scenario against a running ovsd and writes a trace.
+    /// Runs an `.nls` scenario against a running ovsd or the running
+    /// kernel (its `AF_NETLINK` sockets) and writes a trace.
     Record {
         /// The scenario.
         scenario: PathBuf,
         /// The ovsd socket.
+        #[arg(long, required_unless_present = "kernel", conflicts_with = "kernel")]
+        socket: Option<PathBuf>,
+        /// Record against this machine's kernel (`NETLINK_GENERIC`).
         #[arg(long)]
-        socket: PathBuf,
+        kernel: bool,
         /// Output file (default: stdout).
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -137,10 +141,14 @@ fn main() -> Result<()> {
         Cmd::Record {
             scenario,
             socket,
+            kernel,
             output,
         } => {
-            let mut t = target::Remote::connect(&socket)?;
-            let text = record::record(&scenario, &mut t)?;
+            let mut t: Box<dyn target::Target> = match socket {
+                Some(s) if !kernel => Box::new(target::Remote::connect(&s)?),
+                _ => Box::new(ovsd_trace::kernel::Kernel::open()?),
+            };
+            let text = record::record(&scenario, t.as_mut())?;
             match output {
                 Some(o) => std::fs::write(o, text)?,
                 None => print!("{text}"),

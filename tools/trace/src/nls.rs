@@ -159,6 +159,9 @@ impl Script {
                     None => (name, 0),
                 };
                 let ty = self.num(name, env)? as u16 | flag;
+                // as the oracle's recorder: a nest is aligned where it
+                // starts, not where it ends (after `raw:` bytes it may not be)
+                pad(out);
                 let start = begin_attr(out, ty);
                 if !closed {
                     self.attr_list(t, i, env, out)?;
@@ -167,7 +170,7 @@ impl Script {
                     }
                     *i += 1;
                 }
-                end_attr(out, start);
+                set_len(out, start);
                 continue;
             }
             let mut parts = tok.splitn(3, ':');
@@ -182,7 +185,8 @@ impl Script {
                 .with_context(|| format!("attribute {tok}"))?;
             let start = begin_attr(out, ty);
             out.extend(payload);
-            end_attr(out, start);
+            set_len(out, start);
+            pad(out);
         }
         Ok(())
     }
@@ -221,11 +225,12 @@ fn parse_plain(t: &str, defines: &HashMap<String, i64>) -> Result<i64> {
         Some(b) => (true, b),
         None => (false, t),
     };
+    // up to 64 bits unsigned (be64:0xffffffffffffffff), kept as their bits
     let v = match body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-        Some(h) => i64::from_str_radix(h, 16),
-        None => body.parse::<i64>(),
+        Some(h) => u64::from_str_radix(h, 16),
+        None => body.parse::<u64>(),
     }
-    .map_err(|_| anyhow!("not a number: {t}"))?;
+    .map_err(|_| anyhow!("not a number: {t}"))? as i64;
     Ok(if neg { -v } else { v })
 }
 
@@ -237,10 +242,14 @@ fn begin_attr(out: &mut Vec<u8>, ty: u16) -> usize {
     start
 }
 
-/// Ends an attribute: sets its length and pads to 4 bytes.
-fn end_attr(out: &mut Vec<u8>, start: usize) {
+/// Ends an attribute: sets its length (padding is separate).
+fn set_len(out: &mut [u8], start: usize) {
     let len = (out.len() - start) as u16;
     out[start..start + 2].copy_from_slice(&len.to_ne_bytes());
+}
+
+/// Pads `out` with zeros to a multiple of 4 bytes.
+fn pad(out: &mut Vec<u8>) {
     while out.len() % 4 != 0 {
         out.push(0);
     }
@@ -281,6 +290,19 @@ mod tests {
         let mut out = Vec::new();
         s.attrs(&toks, &mut NoEnv, &mut out).unwrap();
         let want = hex::decode("14000100_08000200_07000000_07000300_61620000_04000480_ff").unwrap();
+        assert_eq!(out, want);
+    }
+
+    #[test]
+    fn nests_are_aligned_where_they_start_not_where_they_end() {
+        let s = Script::default();
+        let toks: Vec<String> = "1{ 2:u8:1 raw:aa } 4{ }"
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        let mut out = Vec::new();
+        s.attrs(&toks, &mut NoEnv, &mut out).unwrap();
+        let want = hex::decode("0d000100_05000200_01000000_aa000000_04000400").unwrap();
         assert_eq!(out, want);
     }
 }

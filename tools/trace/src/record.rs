@@ -30,10 +30,39 @@ impl Env for Recorder<'_> {
             return Ok(i64::from(self.family(f)?.id));
         }
         if let Some(name) = t.strip_prefix('@') {
+            if let Some(i) = self.target.ifindex(name) {
+                return Ok(i64::from(i));
+            }
             return Ok(i64::from(self.ifindex(name)?));
         }
         bail!("unknown value {t}")
     }
+}
+
+/// The symbolic name of a negative errno, as `end` lines carry it.
+fn errno_name(code: i32) -> &'static str {
+    const NAMES: &[(i32, &str)] = &[
+        (1, "EPERM"),
+        (2, "ENOENT"),
+        (3, "ESRCH"),
+        (5, "EIO"),
+        (12, "ENOMEM"),
+        (13, "EACCES"),
+        (16, "EBUSY"),
+        (17, "EEXIST"),
+        (19, "ENODEV"),
+        (22, "EINVAL"),
+        (27, "EFBIG"),
+        (28, "ENOSPC"),
+        (34, "ERANGE"),
+        (75, "EOVERFLOW"),
+        (90, "EMSGSIZE"),
+        (93, "EPROTONOSUPPORT"),
+        (95, "EOPNOTSUPP"),
+        (97, "EAFNOSUPPORT"),
+        (105, "ENOBUFS"),
+    ];
+    NAMES.iter().find(|n| n.0 == -code).map_or("E?", |n| n.1)
 }
 
 /// The end summary of a block, as the oracle's recorder writes it.
@@ -48,9 +77,9 @@ fn end_of(seq: u32, recv: &[Vec<u8>]) -> String {
             let code = i32::from_ne_bytes(m[16..20].try_into().unwrap());
             match u16::from_ne_bytes([m[4], m[5]]) {
                 2 if code == 0 => return "ack".into(),
-                2 => return format!("error {code}"),
+                2 => return format!("error {code} {}", errno_name(code)),
                 3 if code == 0 => return "done".into(),
-                3 => return format!("done {code}"),
+                3 => return format!("done {code} {}", errno_name(code)),
                 _ => {}
             }
         }
@@ -187,6 +216,9 @@ impl Recorder<'_> {
         for c in &script.commands {
             let t = &c.tokens;
             let at = || format!("line {}: {}", c.line, t.join(" "));
+            self.trace
+                .steps
+                .push(Step::Raw(format!("# {}", t.join(" "))));
             self.command(script, t).with_context(at)?;
         }
         Ok(())
@@ -268,17 +300,73 @@ impl Recorder<'_> {
             }
             "option" => {
                 let (name, value) = (arg(1)?, script.num(arg(2)?, self)? as u32);
-                if let Some(opt) = option_number(name) {
-                    self.target.setsockopt(opt, value)?;
+                match name {
+                    "rcvlen" => self.target.set_rcvlen(value),
+                    "wait_ms" => self.target.set_wait(value),
+                    _ => {
+                        if let Some(opt) = option_number(name) {
+                            self.target.setsockopt(opt, value)?;
+                        }
+                    }
                 }
                 self.trace.steps.push(Step::Option(name.into(), value));
             }
-            "inject" => bail!("inject: ovsd has no frame injection yet"),
-            "wait" | "shell" | "note" => {}
+            "inject" => {
+                let frame = hex::decode(arg(3)?).context("hex")?;
+                let (recv, mcast) = self.target.inject(arg(2)?, &frame)?;
+                self.trace.steps.push(Step::Block(Block {
+                    n: 0,
+                    label: arg(1)?.into(),
+                    inject: true,
+                    send: frame,
+                    recv,
+                    mcast,
+                    end: "0".into(),
+                }));
+            }
+            "wait" => {
+                let ms = script.num(arg(1)?, self)? as u32;
+                let (recv, mcast) = self.target.wait(ms)?;
+                if let Some(Step::Block(b)) = self
+                    .trace
+                    .steps
+                    .iter_mut()
+                    .rev()
+                    .find(|s| matches!(s, Step::Block(_)))
+                {
+                    b.recv.extend(recv);
+                    b.mcast.extend(mcast);
+                }
+                self.trace.steps.push(Step::Raw(format!("wait {ms}")));
+                self.trace.steps.push(Step::Raw("wait-end".into()));
+            }
+            "shell" => {
+                let line = Step::Raw(match shell(&t[1..].join(" "))? {
+                    Some(rc) => format!("shell-rc {rc}"),
+                    None => "shell-skipped".into(),
+                });
+                self.trace.steps.push(line);
+            }
+            "note" => {}
             other => bail!("unknown command {other}"),
         }
         Ok(())
     }
+}
+
+/// Runs a scenario's `shell` line with `sh -c` (output to stderr), only
+/// when `NLTRACE_SHELL=1` as in the oracle's VM; `None` when skipped.
+fn shell(cmd: &str) -> Result<Option<i32>> {
+    if std::env::var("NLTRACE_SHELL").as_deref() != Ok("1") {
+        return Ok(None);
+    }
+    let out = std::process::Command::new("/bin/sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdout(std::io::stderr())
+        .status()
+        .context("sh")?;
+    Ok(Some(out.code().unwrap_or(-1)))
 }
 
 /// Runs the scenario at `path` against `target`; returns the trace text.
@@ -286,13 +374,14 @@ pub fn record(path: &Path, target: &mut dyn Target) -> Result<String> {
     let script = Script::load(path)?;
     let portid = target.portid();
     let mut r = Recorder {
-        target,
         trace: Trace {
-            kernel: "ovsd".into(),
+            kernel: target.describe(),
             script: path.display().to_string(),
             portid,
+            rcvlen: target.rcvlen(),
             ..Trace::default()
         },
+        target,
         seq: 0,
     };
     r.run(&script)?;

@@ -149,6 +149,7 @@ pub fn replay(trace: &Trace, target: &mut dyn Target) -> Result<Vec<Outcome>> {
                 continue;
             }
             Step::Block(b) => b,
+            Step::Raw(_) => continue,
         };
         if b.inject {
             out.push(Outcome {

@@ -36,6 +36,32 @@ pub trait Target {
     /// Sends a datagram; returns the datagrams the main socket then received
     /// (the whole dump for a dump) and those the monitor socket received.
     fn exchange(&mut self, datagram: &[u8]) -> Result<Received>;
+    /// What the trace's `kernel` line says about the target.
+    fn describe(&self) -> String {
+        "ovsd".into()
+    }
+    /// The receive buffer size, where the target has one.
+    fn rcvlen(&self) -> Option<u32> {
+        None
+    }
+    /// Sets the receive buffer size (`option rcvlen`); ignored by default.
+    fn set_rcvlen(&mut self, _n: u32) {}
+    /// Sets how long to wait for an ack or `DONE` (`option wait_ms`).
+    fn set_wait(&mut self, _ms: u32) {}
+    /// The ifindex of a device by name, where the target has devices of
+    /// its own; `None` lets the recorder ask with a vport GET.
+    fn ifindex(&mut self, _name: &str) -> Option<u32> {
+        None
+    }
+    /// Waits `ms` milliseconds; returns what arrived on either socket.
+    fn wait(&mut self, _ms: u32) -> Result<Received> {
+        Ok((Vec::new(), Vec::new()))
+    }
+    /// Sends an Ethernet frame out of device `ifname`; returns what the
+    /// sockets then received (upcalls).
+    fn inject(&mut self, ifname: &str, _frame: &[u8]) -> Result<Received> {
+        bail!("inject on {ifname}: not supported by this target")
+    }
 }
 
 /// Collects what a socket receives by multicast.

@@ -52,6 +52,8 @@ pub enum Step {
     },
     /// A request block.
     Block(Block),
+    /// A line written as it is and not read back (`shell-rc 0`, `wait 200`).
+    Raw(String),
 }
 
 /// A whole trace.
@@ -65,6 +67,8 @@ pub struct Trace {
     pub portid: u32,
     /// The monitor socket's port id, if one was opened.
     pub monpid: Option<u32>,
+    /// The receive buffer size at the start, if the recorder wrote it.
+    pub rcvlen: Option<u32>,
     /// Families resolved, in order.
     pub families: Vec<Family>,
     /// Steps, in order.
@@ -97,6 +101,7 @@ impl Trace {
                 "kernel" => t.kernel = line[6..].trim().to_string(),
                 "script" => t.script = line[6..].trim().to_string(),
                 "portid" => t.portid = f.next().unwrap_or("0").parse().with_context(ctx)?,
+                "rcvlen" => t.rcvlen = Some(f.next().unwrap_or("0").parse().with_context(ctx)?),
                 "family" => {
                     let name = f.next().unwrap_or_default().to_string();
                     let mut fam = Family {
@@ -202,6 +207,9 @@ impl Trace {
         let _ = writeln!(s, "kernel {}", self.kernel);
         let _ = writeln!(s, "script {}", self.script);
         let _ = writeln!(s, "portid {}", self.portid);
+        if let Some(n) = self.rcvlen {
+            let _ = writeln!(s, "rcvlen {n}");
+        }
         for fam in &self.families {
             let groups: Vec<String> = fam.groups.iter().map(|(n, i)| format!("{n}:{i}")).collect();
             let _ = writeln!(
@@ -225,6 +233,9 @@ impl Trace {
                     );
                 }
                 Step::Block(b) => write_block(&mut s, b),
+                Step::Raw(line) => {
+                    let _ = writeln!(s, "{line}");
+                }
             }
         }
         let _ = writeln!(s, "eof requests={}", self.blocks().count());
@@ -233,16 +244,38 @@ impl Trace {
 }
 
 fn write_block(s: &mut String, b: &Block) {
-    let _ = writeln!(s, "req {} {}", b.n, b.label);
-    let _ = writeln!(s, "send {}", hex::encode(&b.send));
+    if b.inject {
+        let _ = writeln!(s, "inject {}", b.label);
+        let _ = writeln!(s, "frame {}", hex::encode(&b.send));
+    } else {
+        let _ = writeln!(s, "req {} {}", b.n, b.label);
+        let _ = writeln!(s, "send {}", hex::encode(&b.send));
+    }
     for (kind, list) in [("recv", &b.recv), ("mcast", &b.mcast)] {
         for (i, d) in list.iter().enumerate() {
+            let mut off = 0;
             for m in messages(d) {
-                let _ = writeln!(s, "{kind} {} {}", i + 1, hex::encode(m));
+                if complete(m) {
+                    let _ = writeln!(s, "{kind} {} {}", i + 1, hex::encode(m));
+                } else {
+                    // a datagram cut by a small receive buffer: kept, not parsed
+                    let _ = writeln!(s, "{kind}-bad dgram={} off={off}", i + 1);
+                    let _ = writeln!(s, "raw {}", hex::encode(m));
+                }
+                off += (m.len() + 3) & !3;
             }
         }
     }
-    let _ = writeln!(s, "end {} {}", b.n, b.end);
+    if b.inject {
+        let _ = writeln!(s, "end-inject {}", b.end);
+    } else {
+        let _ = writeln!(s, "end {} {}", b.n, b.end);
+    }
+}
+
+/// Whether `m` is a whole netlink message (its `nlmsg_len` is its length).
+fn complete(m: &[u8]) -> bool {
+    m.len() >= 16 && u32::from_ne_bytes([m[0], m[1], m[2], m[3]]) as usize == m.len()
 }
 
 /// Appends a message to a datagram list: same datagram number, same datagram.
@@ -287,7 +320,7 @@ mod tests {
         let text = "nltrace 1\nkernel K\nscript s.nls\nportid 7\n\
             family ovs_vport id=33 version=1 hdrsize=4 maxattr=9 groups=ovs_vport:9\n\
             req 1 x line=3\nsend 1400000010000500010000000000000001020000\n\
-            recv 1 2400000002000001000000000700000000000000\nend 1 ack\n";
+            recv 1 1400000002000001000000000700000000000000\nend 1 ack\n";
         let t = Trace::parse(text).unwrap();
         assert_eq!(t.portid, 7);
         assert_eq!(t.families[0].groups, vec![("ovs_vport".into(), 9)]);
