@@ -19,6 +19,16 @@ pub struct NlSocket {
     dump_running: bool,
 }
 
+/// A write to a vanished ovsd fails with `EPIPE`; netlink clients see the
+/// daemon's death as `ECONNRESET` (as the preload library reports it).
+fn reset_on_epipe(e: io::Error) -> io::Error {
+    if e.raw_os_error() == Some(libc::EPIPE) {
+        io::Error::from(io::ErrorKind::ConnectionReset)
+    } else {
+        e
+    }
+}
+
 fn proto_err(what: &str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, what.to_string())
 }
@@ -75,7 +85,7 @@ impl NlSocket {
     }
 
     fn control(&self, f: Frame, answer: u32) -> io::Result<Frame> {
-        sys::send(self.ctl.as_raw_fd(), &f.encode())?;
+        sys::send(self.ctl.as_raw_fd(), &f.encode()).map_err(reset_on_epipe)?;
         let r = self.read_frame()?;
         if r.op != answer {
             return Err(proto_err("unexpected control answer"));
@@ -111,7 +121,7 @@ impl NlSocket {
 
     /// Sends one datagram; returns once every reply to it is queued.
     pub fn send(&mut self, datagram: &[u8]) -> io::Result<()> {
-        sys::send(self.data.as_raw_fd(), datagram)?;
+        sys::send(self.data.as_raw_fd(), datagram).map_err(reset_on_epipe)?;
         let done = self.read_frame()?;
         if done.op != OP_DONE {
             return Err(proto_err("expected DONE"));
