@@ -1,6 +1,6 @@
 //! Background load on a running ovsd for the fault tests: threads that each
 //! create a datapath `kd<t>`, internal ports `k<t>p<j>` and flows over the
-//! native client until the daemon goes away or their count runs out.
+//! native client until the daemon goes away (or a 60 s hang guard).
 
 use crate::native::{self, Families, FlowId, ECHO_ACK};
 use genl::nlmsg::NLM_F_CREATE;
@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 /// Ports each load thread adds (one net device each) before its flows.
 pub const PORTS: usize = 8;
-/// Flows each load thread adds at most.
+/// Distinct flows each load thread cycles through.
 pub const FLOWS: usize = 20_000;
 
 /// Running load threads.
@@ -41,8 +41,15 @@ fn run(path: &Path, fams: &Families, t: usize, done: &AtomicUsize) -> io::Result
         )?;
         done.fetch_add(1, Ordering::Relaxed);
     }
-    for j in 0..FLOWS {
-        let id = FlowId::new(t as u16, j as u16);
+    // flows until the daemon goes away (ids wrap around; EEXIST is fine),
+    // bounded only by a hang guard, so the load is still running whenever
+    // the test kills the daemon
+    let started = Instant::now();
+    for j in 0.. {
+        if started.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+        let id = FlowId::new(t as u16, (j % FLOWS) as u16);
         let req = native::flow_put(fams, dp, OVS_FLOW_CMD_NEW, NLM_F_CREATE, &id, 1);
         native::call(&mut sock, &req)?;
         done.fetch_add(1, Ordering::Relaxed);
