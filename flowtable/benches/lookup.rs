@@ -3,7 +3,7 @@
 //! (the worst case: every mask is probed; no mask cache yet).
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
-use flowtable::{Flow, FlowId, FlowKey, FlowStats, FlowTable, Ufid};
+use flowtable::{Flow, FlowId, FlowKey, FlowTable, Ufid};
 
 fn mask_n(i: u32) -> FlowKey {
     // a distinct mask per i: in_port, eth_type, and i+1 leading bits of ipv4_dst
@@ -40,12 +40,10 @@ fn table(masks: u32) -> FlowTable<u32> {
             id += 1;
             // in_port differs per mask, so a probe matches one mask only
             let k = key(m as u16 * 10 + f, 0x0a00_0000 | m, 0xffff);
-            t.insert(&g, mask_n(m), |e| Flow {
-                key: e.mask.apply(&k),
-                mask: e,
-                id: FlowId::Ufid(Ufid::new(&id.to_ne_bytes()).unwrap()),
-                actions: arc_swap::ArcSwap::from_pointee(id),
-                stats: FlowStats::default(),
+            t.insert(&g, mask_n(m), |e| {
+                let masked = e.mask.apply(&k);
+                let uid = FlowId::Ufid(Ufid::new(&id.to_ne_bytes()).unwrap());
+                Flow::new(masked, e, uid, arc_swap::ArcSwap::from_pointee(id))
             });
         }
     }

@@ -3,6 +3,7 @@
 //! and its statistics (updated lock-free from the packet path).
 
 use crate::key::FlowKey;
+use crate::mask::Mask;
 use crate::table::MaskEntry;
 use arc_swap::ArcSwap;
 use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
@@ -79,11 +80,45 @@ impl FlowStats {
     }
 }
 
+/// A masked key stored compactly: only the words of its mask's significant
+/// range (the rest of a masked key is zero by definition).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackedKey {
+    start: usize,
+    words: Box<[u64]>,
+}
+
+impl PackedKey {
+    /// Packs `masked` (already masked with `mask`).
+    pub fn new(masked: &FlowKey, mask: &Mask) -> PackedKey {
+        PackedKey {
+            start: mask.start,
+            words: (mask.start..mask.end).map(|i| masked.word(i)).collect(),
+        }
+    }
+
+    /// The full masked key.
+    pub fn unpack(&self) -> FlowKey {
+        let mut k = FlowKey::default();
+        let bytes = k.as_bytes_mut();
+        for (i, w) in self.words.iter().enumerate() {
+            let at = (self.start + i) * 8;
+            bytes[at..at + 8].copy_from_slice(&w.to_ne_bytes());
+        }
+        k
+    }
+
+    /// The stored words, from the mask's first significant word.
+    pub fn words(&self) -> &[u64] {
+        &self.words
+    }
+}
+
 /// A flow of the table, generic over its actions' representation.
 #[derive(Debug)]
 pub struct Flow<A> {
-    /// The masked key (`flow->key`).
-    pub key: FlowKey,
+    /// The masked key (`flow->key`), packed.
+    key: PackedKey,
     /// Its (shared, deduplicated) mask.
     pub mask: Arc<MaskEntry>,
     /// How it is identified.
@@ -95,6 +130,27 @@ pub struct Flow<A> {
 }
 
 impl<A> Flow<A> {
+    /// A flow with masked key `key` (already masked with `mask`), fresh stats.
+    pub fn new(key: FlowKey, mask: Arc<MaskEntry>, id: FlowId, actions: ArcSwap<A>) -> Flow<A> {
+        Flow {
+            key: PackedKey::new(&key, &mask.mask),
+            mask,
+            id,
+            actions,
+            stats: FlowStats::default(),
+        }
+    }
+
+    /// The masked key (`flow->key`).
+    pub fn key(&self) -> FlowKey {
+        self.key.unpack()
+    }
+
+    /// The masked key as stored.
+    pub fn packed_key(&self) -> &PackedKey {
+        &self.key
+    }
+
     /// The UFID, if the flow has one.
     pub fn ufid(&self) -> Option<&Ufid> {
         match &self.id {

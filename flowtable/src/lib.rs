@@ -22,7 +22,7 @@ pub mod mask_cache;
 pub mod matching;
 pub mod table;
 
-pub use flow::{Flow, FlowId, FlowStats, Ufid};
+pub use flow::{Flow, FlowId, FlowStats, PackedKey, Ufid};
 pub use key::FlowKey;
 pub use mask::Mask;
 pub use table::{FlowTable, LookupStats, MaskEntry, TableGuard};

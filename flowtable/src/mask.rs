@@ -65,6 +65,31 @@ impl Mask {
             .all(|((a, k), m)| word(a) == word(k) & word(m))
     }
 
+    /// [`Mask::matches`] against a stored packed key of this mask.
+    pub fn matches_packed(&self, masked: &crate::flow::PackedKey, key: &FlowKey) -> bool {
+        masked
+            .words()
+            .iter()
+            .zip(
+                self.range(key)
+                    .chunks_exact(8)
+                    .zip(self.range(&self.key).chunks_exact(8)),
+            )
+            .all(|(a, (k, m))| *a == word(k) & word(m))
+    }
+
+    /// [`Mask::hash`] of a stored packed key of this mask (its words are
+    /// already masked).
+    pub fn hash_packed(&self, masked: &crate::flow::PackedKey, seed: u64) -> u64 {
+        let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed;
+        for w in masked.words() {
+            h ^= w;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            h ^= h >> 29;
+        }
+        h
+    }
+
     /// `flow_hash`: a hash of `key & mask` over the range (FNV-1a over the
     /// masked words; the table adds its own seed).
     pub fn hash(&self, key: &FlowKey, seed: u64) -> u64 {

@@ -149,6 +149,13 @@ impl<A> FlowTable<A> {
         }
     }
 
+    fn packed_slot(&self, mask: &MaskEntry, key: &crate::flow::PackedKey) -> Slot {
+        Slot {
+            mask: mask.id,
+            hash: mask.mask.hash_packed(key, self.seed),
+        }
+    }
+
     /// `masked_flow_lookup`: the flow of `mask` whose masked key equals
     /// `key & mask`, in a pinned view of the index.
     fn masked_lookup<'m>(
@@ -160,7 +167,7 @@ impl<A> FlowTable<A> {
         let bucket = map.get(&self.slot(mask, key))?;
         bucket
             .iter()
-            .find(|f| f.mask.id == mask.id && mask.mask.matches(&f.key, key))
+            .find(|f| f.mask.id == mask.id && mask.mask.matches_packed(f.packed_key(), key))
     }
 
     /// `ovs_flow_tbl_lookup`: a packet-style lookup through every mask in
@@ -285,7 +292,7 @@ impl<A> FlowTable<A> {
     ) -> Arc<Flow<A>> {
         let entry = self.mask_ref(mask);
         let flow = Arc::new(make(entry.clone()));
-        let slot = self.slot(&entry, &flow.key);
+        let slot = self.packed_slot(&entry, flow.packed_key());
         let map = self.by_key.pin();
         let mut list: Vec<Arc<Flow<A>>> = map.get(&slot).map(|b| b.to_vec()).unwrap_or_default();
         // new flows go to the head of their bucket (hlist_add_head_rcu)
@@ -300,7 +307,7 @@ impl<A> FlowTable<A> {
 
     /// `ovs_flow_tbl_remove`.
     pub fn remove(&self, _g: &TableGuard<'_>, flow: &Arc<Flow<A>>) {
-        let slot = self.slot(&flow.mask, &flow.key);
+        let slot = self.packed_slot(&flow.mask, flow.packed_key());
         let map = self.by_key.pin();
         let Some(bucket) = map.get(&slot) else {
             return;

@@ -2,7 +2,7 @@
 //! mask-array order, exact lookups, UFID lookups, removal and mask
 //! reference counting; and readers racing writers.
 
-use flowtable::{Flow, FlowId, FlowKey, FlowStats, FlowTable, Mask, Ufid};
+use flowtable::{Flow, FlowId, FlowKey, FlowTable, Mask, Ufid};
 use proptest::prelude::*;
 use std::sync::Arc;
 
@@ -83,16 +83,12 @@ fn with_actions(
     ufid: Option<u8>,
     acts: u32,
 ) -> Flow<u32> {
-    Flow {
-        key: mask.mask.apply(&unmasked),
-        mask,
-        id: match ufid {
-            Some(u) => FlowId::Ufid(Ufid::new(&[u]).unwrap()),
-            None => FlowId::Key(Box::new(unmasked)),
-        },
-        actions: arc_swap::ArcSwap::from_pointee(acts),
-        stats: FlowStats::default(),
-    }
+    let masked = mask.mask.apply(&unmasked);
+    let id = match ufid {
+        Some(u) => FlowId::Ufid(Ufid::new(&[u]).unwrap()),
+        None => FlowId::Key(Box::new(unmasked)),
+    };
+    Flow::new(masked, mask, id, arc_swap::ArcSwap::from_pointee(acts))
 }
 
 proptest! {
@@ -109,7 +105,7 @@ proptest! {
             if delete {
                 // DEL by key: an exact lookup of a key-identified flow
                 if let Some(f) = table.lookup_exact(&k) {
-                    model.remove(&f.key, &f.mask.mask.key);
+                    model.remove(&f.key(), &f.mask.mask.key);
                     table.remove(&g, &f);
                 }
                 continue;
@@ -128,7 +124,7 @@ proptest! {
         prop_assert_eq!(table.num_masks(), model.masks.len());
         prop_assert_eq!(table.snapshot().len(), n);
         for p in probes {
-            let got = table.lookup(&p).0.map(|f| f.key);
+            let got = table.lookup(&p).0.map(|f| f.key());
             prop_assert_eq!(got, model.lookup(&p).map(|f| f.0));
             // exact lookups find only key-identified flows with that exact key
             let exact = table.lookup_exact(&p).map(|f| *f.unmasked_key().unwrap());
@@ -136,7 +132,7 @@ proptest! {
             prop_assert_eq!(exact.is_some(), want.is_some());
         }
         for u in 0u8..4 {
-            let got = table.lookup_ufid(&Ufid::new(&[u]).unwrap()).map(|f| f.key);
+            let got = table.lookup_ufid(&Ufid::new(&[u]).unwrap()).map(|f| f.key());
             let want = model.masks.iter().flat_map(|(_, fs)| fs).find(|f| f.2 == Some(u)).map(|f| f.0);
             prop_assert_eq!(got, want);
         }
@@ -157,7 +153,7 @@ fn readers_never_see_a_torn_flow() {
                         let k = key(1, 0, d, 0);
                         if let Some(f) = t.lookup(&k).0 {
                             // a found flow is whole: its key matches, its actions are readable
-                            assert!(f.mask.mask.matches(&f.key, &k));
+                            assert!(f.mask.mask.matches(&f.key(), &k));
                             assert_eq!(**f.actions.load(), u32::from(d) * 7);
                             seen += 1;
                         }
@@ -206,8 +202,8 @@ fn the_mask_cache_remembers_which_mask_matched() {
     // same skb hash: one probe, a cache hit
     let warm = table.lookup_stats(&probe, 0xabcd_0123);
     assert_eq!(
-        warm.flow.as_ref().map(|f| f.key),
-        cold.flow.as_ref().map(|f| f.key)
+        warm.flow.as_ref().map(|f| f.key()),
+        cold.flow.as_ref().map(|f| f.key())
     );
     assert_eq!((warm.n_mask_hit, warm.n_cache_hit), (1, 1));
     // no hash, or a disabled cache: every lookup walks the masks
@@ -220,5 +216,8 @@ fn the_mask_cache_remembers_which_mask_matched() {
     table.lookup_stats(&probe, 7);
     let other = key(0b0011, 0, 0b0011, 0b0011);
     let r = table.lookup_stats(&other, 7);
-    assert_eq!(r.flow.map(|f| f.key), table.lookup(&other).0.map(|f| f.key));
+    assert_eq!(
+        r.flow.map(|f| f.key()),
+        table.lookup(&other).0.map(|f| f.key())
+    );
 }

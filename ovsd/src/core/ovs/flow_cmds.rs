@@ -9,7 +9,7 @@ use crate::core::dispatch::Request;
 use crate::core::{Core, Locking, Outbox, Socket};
 use flowtable::actions::{copy_actions_for, put_actions, Actions, Dialect};
 use flowtable::matching::{parse_key, parse_match, put_key};
-use flowtable::{Flow, FlowId, FlowKey, FlowStats, FlowTable, Mask, TableGuard, Ufid};
+use flowtable::{Flow, FlowId, FlowKey, FlowTable, Mask, TableGuard, Ufid};
 use genl::nlmsg::{NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL};
 use genl::ovs::flow::*;
 use genl::{Errno, Writer};
@@ -72,11 +72,12 @@ fn fill(w: &mut Writer, fam: &genl::ctrl::Family, flow: &Flow<Actions>, h: &Repl
         FlowId::Ufid(u) => w.attr(OVS_FLOW_ATTR_UFID, u.as_bytes()),
         FlowId::Key(k) => put_key(w, k, k, OVS_FLOW_ATTR_KEY, false),
     }
+    let masked = flow.key();
     if flow.ufid().is_some() && h.ufid_flags & OMIT_KEY == 0 {
-        put_key(w, &flow.key, &flow.key, OVS_FLOW_ATTR_KEY, false);
+        put_key(w, &masked, &masked, OVS_FLOW_ATTR_KEY, false);
     }
     if h.ufid_flags & OMIT_MASK == 0 {
-        put_key(w, &flow.key, &flow.mask.mask.key, OVS_FLOW_ATTR_MASK, true);
+        put_key(w, &masked, &flow.mask.mask.key, OVS_FLOW_ATTR_MASK, true);
     }
     // ovs_flow_cmd_fill_stats: USED, STATS, TCP_FLAGS
     let s = &flow.stats;
@@ -222,12 +223,8 @@ pub(super) fn new(
         }
         .or_else(|| table.lookup(&m.key).0);
         let flow = match existing {
-            None => table.insert(g, m.mask, |entry| Flow {
-                key: masked,
-                mask: entry,
-                id,
-                actions: arc_swap::ArcSwap::new(acts),
-                stats: FlowStats::default(),
+            None => table.insert(g, m.mask, |entry| {
+                Flow::new(masked, entry, id, arc_swap::ArcSwap::new(acts))
             }),
             Some(found) => {
                 // NLM_F_CREATE stands in for NLM_F_EXCL, which genl treats as a dump flag
@@ -236,7 +233,7 @@ pub(super) fn new(
                 }
                 // ovs_flow_cmp: the identifier must be the same for an update
                 let same = match &found.id {
-                    FlowId::Ufid(_) => found.key == m.key,
+                    FlowId::Ufid(_) => found.key() == m.key,
                     FlowId::Key(k) => **k == m.key,
                 };
                 let flow = if same {

@@ -10,7 +10,7 @@ use crate::report::print_table;
 use crate::requests::{FlowSpec, UFID_TERSE};
 use crate::server::{Server, ServerConfig};
 use anyhow::{anyhow, bail, Result};
-use flowtable::{Flow, FlowId, FlowKey, FlowStats, FlowTable, Ufid};
+use flowtable::{Flow, FlowId, FlowKey, FlowTable, Ufid};
 use genl::ovs::flow::OVS_FLOW_CMD_NEW;
 use ovsd::client::NlSocket;
 use serde::Serialize;
@@ -145,12 +145,10 @@ fn lookups(p: &Params, spec: &FlowSpec) -> Result<Lookup> {
             let (key, mask) = keys(id)?;
             let mut u = [0u8; 16];
             u[..4].copy_from_slice(&id.to_ne_bytes());
-            table.insert(&g, mask, |e| Flow {
-                key: e.mask.apply(&key),
-                mask: e,
-                id: FlowId::Ufid(Ufid::new(&u).expect("16-byte UFID")),
-                actions: arc_swap::ArcSwap::from_pointee(()),
-                stats: FlowStats::default(),
+            table.insert(&g, mask, |e| {
+                let masked = e.mask.apply(&key);
+                let id = FlowId::Ufid(Ufid::new(&u).expect("16-byte UFID"));
+                Flow::new(masked, e, id, arc_swap::ArcSwap::from_pointee(()))
             });
         }
     }
