@@ -218,59 +218,92 @@ fn build(
     }))
 }
 
-/// `lookup_vport` over the writers' state: `(datapath index, vport)`.
-fn lookup_locked(st: &DpState, req: &Request<'_>) -> Result<(usize, Arc<Vport>), Errno> {
-    let a = &req.attrs;
-    if a.has(OVS_VPORT_ATTR_IFINDEX) {
-        return Err(Errno::EOPNOTSUPP);
-    }
-    let hdr = dp_ifindex(req);
-    if let Some(name) = a.get(OVS_VPORT_ATTR_NAME) {
-        let (i, v) = st.vport_by_name(name.c_str()).ok_or(Errno::ENODEV)?;
-        if hdr != 0 && hdr != st.dps[i].dp.ifindex {
-            return Err(Errno::ENODEV);
-        }
-        return Ok((i, v.clone()));
-    }
-    if let Some(p) = a.get(OVS_VPORT_ATTR_PORT_NO) {
-        let port_no = p.u32().unwrap_or(0);
-        if port_no >= DP_MAX_PORTS {
-            return Err(Errno::EFBIG);
-        }
-        let i = st.dp_by_ifindex(hdr).ok_or(Errno::ENODEV)?;
-        let v = st.dps[i].ports.get(&port_no).ok_or(Errno::ENODEV)?;
-        return Ok((i, v.clone()));
-    }
-    Err(Errno::EINVAL)
+/// The two views `lookup_vport` runs on: the writers' state (under
+/// `ovs_mutex`) and the RCU snapshot.
+trait VportView {
+    /// `ovs_vport_locate`: a vport of any datapath by name.
+    fn by_name(&self, name: &[u8]) -> Option<(Arc<Datapath>, Arc<Vport>)>;
+    /// Port `port_no` of the datapath with `dp_ifindex` (`get_dp` then
+    /// `ovs_vport_ovsl_rcu`); `ENODEV` for either missing.
+    fn by_number(
+        &self,
+        dp_ifindex: i32,
+        port_no: u32,
+    ) -> Result<(Arc<Datapath>, Arc<Vport>), Errno>;
 }
 
-/// `lookup_vport` over the RCU snapshot.
-fn lookup_rcu(snap: &Snapshot, req: &Request<'_>) -> Result<(Arc<Datapath>, Arc<Vport>), Errno> {
-    let a = &req.attrs;
-    if a.has(OVS_VPORT_ATTR_IFINDEX) {
-        return Err(Errno::EOPNOTSUPP);
+impl VportView for DpState {
+    fn by_name(&self, name: &[u8]) -> Option<(Arc<Datapath>, Arc<Vport>)> {
+        self.vport_by_name(name)
+            .map(|(i, v)| (self.dps[i].dp.clone(), v.clone()))
     }
-    let hdr = dp_ifindex(req);
-    if let Some(name) = a.get(OVS_VPORT_ATTR_NAME) {
-        let (dp, v) = snap.vport_by_name(name.c_str()).ok_or(Errno::ENODEV)?;
-        if hdr != 0 && hdr != dp.ifindex {
-            return Err(Errno::ENODEV);
-        }
-        return Ok((dp.clone(), v.clone()));
+
+    fn by_number(
+        &self,
+        dp_ifindex: i32,
+        port_no: u32,
+    ) -> Result<(Arc<Datapath>, Arc<Vport>), Errno> {
+        let e = &self.dps[self.dp_by_ifindex(dp_ifindex).ok_or(Errno::ENODEV)?];
+        let v = e.ports.get(&port_no).ok_or(Errno::ENODEV)?;
+        Ok((e.dp.clone(), v.clone()))
     }
-    if let Some(p) = a.get(OVS_VPORT_ATTR_PORT_NO) {
-        let port_no = p.u32().unwrap_or(0);
-        if port_no >= DP_MAX_PORTS {
-            return Err(Errno::EFBIG);
-        }
-        let (dp, ports) = snap.dp_by_ifindex(hdr).ok_or(Errno::ENODEV)?;
+}
+
+impl VportView for Snapshot {
+    fn by_name(&self, name: &[u8]) -> Option<(Arc<Datapath>, Arc<Vport>)> {
+        self.vport_by_name(name)
+            .map(|(dp, v)| (dp.clone(), v.clone()))
+    }
+
+    fn by_number(
+        &self,
+        dp_ifindex: i32,
+        port_no: u32,
+    ) -> Result<(Arc<Datapath>, Arc<Vport>), Errno> {
+        let (dp, ports) = self.dp_by_ifindex(dp_ifindex).ok_or(Errno::ENODEV)?;
         let v = ports
             .iter()
             .find(|v| v.port_no == port_no)
             .ok_or(Errno::ENODEV)?;
-        return Ok((dp.clone(), v.clone()));
+        Ok((dp.clone(), v.clone()))
+    }
+}
+
+/// `lookup_vport`: `IFINDEX` is refused; by `NAME` (the header's
+/// `dp_ifindex`, if set, must be the owner's local port); else by
+/// `PORT_NO`; else `EINVAL`.
+fn lookup_vport(
+    view: &impl VportView,
+    req: &Request<'_>,
+) -> Result<(Arc<Datapath>, Arc<Vport>), Errno> {
+    let a = &req.attrs;
+    if a.has(OVS_VPORT_ATTR_IFINDEX) {
+        return Err(Errno::EOPNOTSUPP);
+    }
+    let hdr = dp_ifindex(req);
+    if let Some(name) = a.get(OVS_VPORT_ATTR_NAME) {
+        let (dp, v) = view.by_name(name.c_str()).ok_or(Errno::ENODEV)?;
+        if hdr != 0 && hdr != dp.ifindex {
+            return Err(Errno::ENODEV);
+        }
+        return Ok((dp, v));
+    }
+    if let Some(p) = a.get(OVS_VPORT_ATTR_PORT_NO) {
+        let port_no = p.u32().unwrap_or(0);
+        if port_no >= DP_MAX_PORTS {
+            return Err(Errno::EFBIG);
+        }
+        return view.by_number(hdr, port_no);
     }
     Err(Errno::EINVAL)
+}
+
+/// The index of `dp` in the writers' state.
+fn index_of(st: &DpState, dp: &Arc<Datapath>) -> usize {
+    st.dps
+        .iter()
+        .position(|e| Arc::ptr_eq(&e.dp, dp))
+        .expect("a looked-up datapath is in the state")
 }
 
 /// `ovs_vport_cmd_del`: the local port cannot be deleted (`EINVAL`); the
@@ -283,7 +316,8 @@ pub(super) fn del(
 ) -> Result<(), Errno> {
     let ovs = &core.ovs;
     let mut st = ovs.lock_for(core, req);
-    let (i, v) = lookup_locked(&st, req)?;
+    let (dp, v) = lookup_vport(&*st, req)?;
+    let i = index_of(&st, &dp);
     if v.port_no == 0 {
         return Err(Errno::EINVAL);
     }
@@ -316,7 +350,8 @@ pub(super) fn set(
 ) -> Result<(), Errno> {
     let ovs = &core.ovs;
     let st = ovs.lock_for(core, req);
-    let (i, v) = lookup_locked(&st, req)?;
+    let (dp, v) = lookup_vport(&*st, req)?;
+    let i = index_of(&st, &dp);
     let a = &req.attrs;
     if let Some(t) = a.get(OVS_VPORT_ATTR_TYPE) {
         if t.u32() != Some(v.vtype) {
@@ -351,7 +386,7 @@ pub(super) fn get(
     out: &mut Outbox,
 ) -> Result<(), Errno> {
     let snap = core.ovs.published.load();
-    let (dp, v) = lookup_rcu(&snap, req)?;
+    let (dp, v) = lookup_vport(&**snap, req)?;
     let mut w = Writer::new();
     fill::vport(
         &mut w,
