@@ -11,18 +11,23 @@
 //!   lock-free (the design of the 2026 series).
 //! - [`matching`]: keys and masks as netlink attributes.
 //! - [`actions`]: action validation and canonical re-serialization.
+//! - [`packet`]: [`Packet`], the parts of an skb the data plane uses.
+//! - [`extract`]: key extraction from packet bytes (`key_extract`).
 //!
 //! Nothing here knows about sockets, vports or RTNL.
 
 pub mod actions;
+pub mod extract;
 pub mod flow;
 pub mod key;
 pub mod mask;
 pub mod mask_cache;
 pub mod matching;
+pub mod packet;
 pub mod table;
 
 pub use flow::{Flow, FlowId, FlowStats, PackedKey, Ufid};
 pub use key::FlowKey;
 pub use mask::Mask;
+pub use packet::{Packet, VlanTag};
 pub use table::{FlowTable, LookupStats, MaskEntry, TableGuard};
