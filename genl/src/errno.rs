@@ -13,6 +13,8 @@ impl Errno {
     pub const ENOENT: Errno = Errno(2);
     /// Interrupted: used internally by the dump start path, never sent.
     pub const EINTR: Errno = Errno(4);
+    /// Try again (a full receive queue under `MSG_DONTWAIT`).
+    pub const EAGAIN: Errno = Errno(11);
     /// Out of memory.
     pub const ENOMEM: Errno = Errno(12);
     /// Device or resource busy.
@@ -39,6 +41,8 @@ impl Errno {
     pub const EADDRINUSE: Errno = Errno(98);
     /// No buffer space available (receive queue overrun).
     pub const ENOBUFS: Errno = Errno(105);
+    /// Connection refused (no socket has the destination port id).
+    pub const ECONNREFUSED: Errno = Errno(111);
     /// Value too large for defined data type (action nesting too deep).
     pub const EOVERFLOW: Errno = Errno(75);
 
@@ -53,6 +57,7 @@ impl Errno {
             1 => "EPERM",
             2 => "ENOENT",
             4 => "EINTR",
+            11 => "EAGAIN",
             12 => "ENOMEM",
             16 => "EBUSY",
             17 => "EEXIST",
@@ -67,6 +72,7 @@ impl Errno {
             97 => "EAFNOSUPPORT",
             98 => "EADDRINUSE",
             105 => "ENOBUFS",
+            111 => "ECONNREFUSED",
             _ => "E?",
         }
     }

@@ -149,6 +149,10 @@ impl NlSocket {
         if n == 0 {
             return Err(io::Error::from(io::ErrorKind::ConnectionReset));
         }
+        if ovsd_proto::is_overrun_marker(&buf[..n]) {
+            // netlink_overrun: datagrams for this socket were dropped
+            return Err(io::Error::from_raw_os_error(libc::ENOBUFS));
+        }
         if n >= 16 && u16::from_ne_bytes([buf[4], buf[5]]) == genl::nlmsg::NLMSG_DONE {
             self.dump_running = false;
         }

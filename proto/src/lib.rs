@@ -32,6 +32,20 @@ pub const SOCK_ADMIN: u32 = 0x4144_4d4e;
 /// `DONE` flag: a dump is in progress on this socket after this datagram.
 pub const DONE_F_DUMP: u32 = 1;
 
+/// The data-channel datagram that stands for "datagrams for you were
+/// dropped" (`netlink_overrun`): a 16-byte netlink header with type 0
+/// (never used by netlink), sequence `MAGIC` and port id `u32::MAX`. A client
+/// turns it into one `ENOBUFS` from its next receive call and does not
+/// return it as data.
+pub fn overrun_marker() -> [u8; FRAME_LEN] {
+    words([FRAME_LEN as u32, 0, MAGIC, u32::MAX])
+}
+
+/// True when `datagram` is the [`overrun_marker`].
+pub fn is_overrun_marker(datagram: &[u8]) -> bool {
+    datagram == overrun_marker()
+}
+
 /// One control frame: four host-order u32 `{op, a, b, c}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Frame {
@@ -88,6 +102,15 @@ fn words(w: [u32; 4]) -> [u8; FRAME_LEN] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overrun_marker_is_a_header_netlink_never_sends() {
+        let m = overrun_marker();
+        assert_eq!(u32::from_ne_bytes(m[..4].try_into().unwrap()), 16);
+        assert_eq!(u16::from_ne_bytes([m[4], m[5]]), 0);
+        assert!(is_overrun_marker(&m));
+        assert!(!is_overrun_marker(&m[..12]));
+    }
 
     #[test]
     fn roundtrip() {

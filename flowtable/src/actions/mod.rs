@@ -31,7 +31,7 @@ mod copy_tests;
 
 pub use copy::{copy_actions, copy_actions_for, Dialect};
 pub use ct::{CtInfo, NatRange};
-pub use put::{put_actions, put_len};
+pub use put::{put_actions, put_len, put_list};
 pub use types::{
     Action, Actions, CheckPktLen, CloneAction, MaskedSet, Psample, PushNsh, Sample, TunnelInfo,
     Userspace,

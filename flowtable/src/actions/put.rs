@@ -25,8 +25,9 @@ pub fn put_len(acts: &Actions) -> usize {
     w.len()
 }
 
-/// One action list.
-fn put_list(w: &mut Writer, list: &[Action]) {
+/// One action list (`ovs_nla_put_actions` over a nested list, as an
+/// upcall's `OVS_PACKET_ATTR_ACTIONS` carries the list being executed).
+pub fn put_list(w: &mut Writer, list: &[Action]) {
     for a in list {
         put_one(w, a);
     }

@@ -231,8 +231,9 @@ pub fn put_set_tunnel(w: &mut Writer, set_type: u16, t: &TunnelInfo) {
     w.nest_end(set);
 }
 
-/// `__ip_tun_to_nlattr`.
-fn put_tunnel_attrs(w: &mut Writer, t: &TunnelInfo) {
+/// `__ip_tun_to_nlattr` (also `ovs_nla_put_tunnel_info`, for an upcall's
+/// `OVS_PACKET_ATTR_EGRESS_TUN_KEY`): the tunnel attributes, no nest.
+pub fn put_tunnel_attrs(w: &mut Writer, t: &TunnelInfo) {
     let k = &t.key;
     let flags = u16::from_ne_bytes(k.flags);
     if flags & tf::KEY != 0 {

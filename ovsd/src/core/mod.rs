@@ -25,6 +25,10 @@ use vport::{Backend, Rtnl};
 pub trait Sink: Send + Sync {
     /// Queues one datagram.
     fn deliver(&self, datagram: &[u8]) -> bool;
+    /// A datagram for this socket was dropped and the socket did not set
+    /// `NETLINK_NO_ENOBUFS`: its next read must fail with `ENOBUFS`
+    /// (`netlink_overrun`). The default forgets it.
+    fn overrun(&self) {}
 }
 
 /// Which locking design flow commands use.
@@ -77,18 +81,21 @@ pub struct Core {
     locking: Locking,
     faults: faults::Faults,
     kernel: KernelVersion,
+    /// This core, for threads it starts (vport receive threads).
+    me: std::sync::Weak<Core>,
 }
 
 impl Core {
     /// A core with no sockets and no datapaths.
     pub fn new(cfg: CoreConfig) -> Arc<Core> {
-        Arc::new(Core {
+        Arc::new_cyclic(|me| Core {
             registry: cfg.kernel.registry(),
             sockets: SocketTable::default(),
             ovs: ovs::Ovs::new(cfg.rtnl, cfg.backend, cfg.nr_cpu_ids),
             locking: cfg.locking,
             faults: cfg.faults,
             kernel: cfg.kernel,
+            me: me.clone(),
         })
     }
 
@@ -168,6 +175,38 @@ impl Core {
     /// True while `sock` has a dump whose remaining parts are not yet built.
     pub fn dump_pending(&self, sock: &Socket) -> bool {
         sock.dump.is_some()
+    }
+
+    /// A frame arriving from outside on the net device of vport `name`
+    /// (what `ovs_vport_receive` gets): for a device without a kernel
+    /// counterpart this is the host sending into it. Returns false when no
+    /// vport has that name.
+    pub fn inject(&self, name: &str, frame: &[u8]) -> bool {
+        let snap = self.ovs.published.load();
+        let Some((dp, v)) = snap.vport_by_name(name.as_bytes()) else {
+            return false;
+        };
+        let Some((_, ports)) = snap.dp_by_ifindex(dp.ifindex) else {
+            return false;
+        };
+        let dev = v.dev.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Some(c) = dev.as_ref().and_then(|d| d.counters()) {
+            // internal_dev_xmit: the host's transmit is the port's receive
+            c.tx(frame.len());
+        }
+        ovs::packet_path::receive(self, dp, ports, v, frame);
+        true
+    }
+
+    /// Frames the datapath sent out of vport `name`'s device when that
+    /// device has no kernel counterpart (virtual), oldest first, taken out.
+    pub fn take_transmitted(&self, name: &str) -> Vec<Vec<u8>> {
+        let snap = self.ovs.published.load();
+        let Some((_, v)) = snap.vport_by_name(name.as_bytes()) else {
+            return Vec::new();
+        };
+        let dev = v.dev.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        dev.map(|d| d.take_transmitted()).unwrap_or_default()
     }
 
     /// Builds the next part of the running dump, as `netlink_dump` does after

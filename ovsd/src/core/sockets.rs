@@ -137,10 +137,19 @@ impl Socket {
 /// A group member: the socket's key and where its multicast goes.
 type Member = (u64, Arc<dyn Sink>);
 
+/// Where a socket's incoming datagrams go, and whether it wants overruns
+/// reported.
+struct Receiver {
+    sink: Arc<dyn Sink>,
+    /// `NETLINK_NO_ENOBUFS`.
+    no_enobufs: bool,
+}
+
 #[derive(Default)]
 struct Inner {
     next_key: u64,
     by_port: HashMap<u32, u64>,
+    receivers: HashMap<u64, Receiver>,
     members: HashMap<u32, Vec<Member>>,
     rover: i32,
 }
@@ -168,6 +177,13 @@ impl SocketTable {
         let key = t.next_key;
         let portid = free_portid(&mut t, creds.pid as i32);
         t.by_port.insert(portid, key);
+        t.receivers.insert(
+            key,
+            Receiver {
+                sink: sink.clone(),
+                no_enobufs: false,
+            },
+        );
         Socket {
             key,
             creds,
@@ -187,6 +203,7 @@ impl SocketTable {
         if t.by_port.get(&sock.portid) == Some(&sock.key) {
             t.by_port.remove(&sock.portid);
         }
+        t.receivers.remove(&sock.key);
         for g in 1..=NGROUPS {
             if sock.in_group(g) {
                 leave(&mut t, g, sock.key);
@@ -242,7 +259,12 @@ impl SocketTable {
         match opt {
             opt::PKTINFO => sock.opts.pktinfo = on,
             opt::BROADCAST_ERROR => sock.opts.broadcast_error = on,
-            opt::NO_ENOBUFS => sock.opts.no_enobufs = on,
+            opt::NO_ENOBUFS => {
+                sock.opts.no_enobufs = on;
+                if let Some(r) = self.lock().receivers.get_mut(&sock.key) {
+                    r.no_enobufs = on;
+                }
+            }
             opt::LISTEN_ALL_NSID => {
                 // netlink_setsockopt: needs CAP_NET_BROADCAST, to set or clear
                 if sock.caps & (1 << CAP_NET_BROADCAST) == 0 {
@@ -291,9 +313,34 @@ impl SocketTable {
                 if exclude.is_some_and(|s| s.key == *key) {
                     continue;
                 }
-                sink.deliver(datagram);
+                if !sink.deliver(datagram) {
+                    overrun(&t, *key, sink.as_ref());
+                }
             }
         }
+    }
+
+    /// `netlink_unicast` with `MSG_DONTWAIT` (how upcalls are sent):
+    /// `ECONNREFUSED` when no socket has `portid`, `EAGAIN` when its queue
+    /// is full (the receiver then sees `ENOBUFS`, `netlink_overrun`).
+    pub(crate) fn unicast(&self, portid: u32, datagram: &[u8]) -> Result<(), Errno> {
+        let t = self.lock();
+        let key = *t.by_port.get(&portid).ok_or(Errno::ECONNREFUSED)?;
+        let r = t.receivers.get(&key).ok_or(Errno::ECONNREFUSED)?;
+        if r.sink.deliver(datagram) {
+            Ok(())
+        } else {
+            overrun(&t, key, r.sink.as_ref());
+            Err(Errno::EAGAIN)
+        }
+    }
+}
+
+/// `netlink_overrun`: the receiver lost a datagram; unless it set
+/// `NETLINK_NO_ENOBUFS`, its next read fails with `ENOBUFS`.
+fn overrun(t: &Inner, key: u64, sink: &dyn Sink) {
+    if !t.receivers.get(&key).is_some_and(|r| r.no_enobufs) {
+        sink.overrun();
     }
 }
 

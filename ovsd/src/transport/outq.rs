@@ -23,6 +23,9 @@ struct Queue {
     items: VecDeque<Item>,
     bytes: usize,
     dead: bool,
+    /// An overrun was reported and the reader has not caught up since
+    /// (`NETLINK_S_CONGESTED`): further drops are not reported again.
+    congested: bool,
 }
 
 /// The output side of one connection, shared with other connections'
@@ -89,7 +92,10 @@ impl OutQueue {
         }
         if q.items.is_empty() {
             match sys::send_nb(self.data, dgram) {
-                Ok(_) => return true,
+                Ok(_) => {
+                    q.congested = false;
+                    return true;
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 Err(_) => {
                     // the client went away (EPIPE/ECONNRESET): stop writing
@@ -125,6 +131,8 @@ impl OutQueue {
             }
             q.items.pop_front();
         }
+        // netlink_rcv_wake: the reader caught up
+        q.congested = false;
         true
     }
 }
@@ -133,5 +141,16 @@ impl Sink for OutQueue {
     fn deliver(&self, datagram: &[u8]) -> bool {
         let mut q = self.lock();
         self.push_locked(&mut q, datagram, MULTICAST_LIMIT)
+    }
+
+    /// Queues the overrun marker (past the limit: it is what tells the
+    /// reader it lost datagrams), once per congestion episode.
+    fn overrun(&self) {
+        let mut q = self.lock();
+        if q.congested || q.dead {
+            return;
+        }
+        q.congested = true;
+        self.push_locked(&mut q, &ovsd_proto::overrun_marker(), usize::MAX);
     }
 }

@@ -112,6 +112,22 @@ unsafe fn recv_datagram(
     }
     let buf_len = if private { small.len() } else { total };
     let got = n.min(buf_len);
+    if n == ovsd_proto::FRAME_LEN && got == n {
+        let mut head = [0u8; ovsd_proto::FRAME_LEN];
+        if private {
+            head.copy_from_slice(&small[..got]);
+        } else {
+            gather(&mut head, msg.msg_iov, cnt, got);
+        }
+        if ovsd_proto::is_overrun_marker(&head) {
+            // netlink_overrun: datagrams were dropped; report it once
+            if flags & libc::MSG_PEEK != 0 {
+                let mut sink = [0u8; ovsd_proto::FRAME_LEN];
+                let _ = real::recv(fd, sink.as_mut_ptr().cast(), sink.len(), libc::MSG_DONTWAIT);
+            }
+            return Err(libc::ENOBUFS);
+        }
+    }
     if track {
         let mut hdr = [0u8; 6];
         let have = if private {

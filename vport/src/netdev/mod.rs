@@ -34,7 +34,7 @@ mod virt;
 pub use counters::DevCounters;
 pub use packet::PacketBackend;
 pub use tap::TapBackend;
-pub use virt::{VirtualBackend, VIRTUAL_IFINDEX_BASE};
+pub use virt::{VirtualBackend, CAPTURE_LIMIT, VIRTUAL_IFINDEX_BASE};
 
 /// A device's counters, in the order of `struct ovs_vport_stats`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -95,6 +95,33 @@ pub trait Netdev: Send + Sync + fmt::Debug {
     /// The device's own counters, for devices whose packets only ovsd sees
     /// (virtual); `None` where the kernel counts.
     fn counters(&self) -> Option<&DevCounters>;
+
+    /// Sends `frame` out of the port (`ovs_vport_send`): for an internal
+    /// device the host receives it, for an attached one it goes on the wire.
+    /// Never blocks: a full device queue drops the frame (`ENOBUFS`). Devices
+    /// without a descriptor drop silently.
+    fn transmit(&self, frame: &[u8]) -> Result<(), Errno> {
+        let Some(fd) = self.io_fd() else {
+            return Ok(());
+        };
+        sys::write_frame(fd, frame)
+    }
+
+    /// Takes one frame the device received (`Ok(None)` when none is
+    /// waiting), into `buf`; returns its length.
+    fn receive(&self, buf: &mut [u8]) -> Result<Option<usize>, Errno> {
+        let Some(fd) = self.io_fd() else {
+            return Ok(None);
+        };
+        sys::read_frame(fd, buf)
+    }
+
+    /// Frames transmitted on a device that has no kernel counterpart, oldest
+    /// first, taken out (what a host would have received; for tests and
+    /// trace replay). Empty for kernel devices.
+    fn take_transmitted(&self) -> Vec<Vec<u8>> {
+        Vec::new()
+    }
 }
 
 /// A way to make and attach net devices. All calls run under RTNL.

@@ -182,3 +182,34 @@ mod tests {
         );
     }
 }
+
+/// Writes one frame to a tap or packet socket descriptor without blocking.
+pub(crate) fn write_frame(fd: std::os::fd::BorrowedFd<'_>, frame: &[u8]) -> Result<(), Errno> {
+    // SAFETY: `frame` is a live buffer of the length passed.
+    let n = unsafe { libc::write(fd.as_raw_fd(), frame.as_ptr().cast(), frame.len()) };
+    if n < 0 {
+        let e = io::Error::last_os_error();
+        return Err(match e.raw_os_error() {
+            Some(libc::EAGAIN) => Errno::ENOBUFS,
+            _ => errno(&e),
+        });
+    }
+    Ok(())
+}
+
+/// Reads one frame from a tap or packet socket descriptor without blocking.
+pub(crate) fn read_frame(
+    fd: std::os::fd::BorrowedFd<'_>,
+    buf: &mut [u8],
+) -> Result<Option<usize>, Errno> {
+    // SAFETY: `buf` is a live, writable buffer of the length passed.
+    let n = unsafe { libc::read(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
+    if n < 0 {
+        let e = io::Error::last_os_error();
+        return match e.raw_os_error() {
+            Some(libc::EAGAIN) | Some(libc::EINTR) => Ok(None),
+            _ => Err(errno(&e)),
+        };
+    }
+    Ok(Some(n as usize))
+}

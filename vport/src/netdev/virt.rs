@@ -97,6 +97,7 @@ impl VirtualBackend {
             mac: sys::random_mac(),
             counters: DevCounters::default(),
             registry: Arc::clone(&self.internal),
+            captured: Mutex::default(),
         }))
     }
 }
@@ -144,7 +145,13 @@ struct VirtualDev {
     mac: [u8; 6],
     counters: DevCounters,
     registry: Arc<Registry>,
+    /// Frames the datapath sent to the host through this device, newest
+    /// last, at most [`CAPTURE_LIMIT`].
+    captured: Mutex<std::collections::VecDeque<Vec<u8>>>,
 }
+
+/// Frames a virtual device keeps for [`Netdev::take_transmitted`].
+pub const CAPTURE_LIMIT: usize = 256;
 
 impl Netdev for VirtualDev {
     fn name(&self) -> &str {
@@ -173,6 +180,23 @@ impl Netdev for VirtualDev {
 
     fn counters(&self) -> Option<&DevCounters> {
         Some(&self.counters)
+    }
+
+    fn transmit(&self, frame: &[u8]) -> Result<(), Errno> {
+        // internal_dev_recv: the host receives it; eth_type_trans has
+        // pulled the Ethernet header before the bytes are counted
+        self.counters.rx(frame.len().saturating_sub(14));
+        let mut q = self.captured.lock().unwrap_or_else(PoisonError::into_inner);
+        if q.len() == CAPTURE_LIMIT {
+            q.pop_front();
+        }
+        q.push_back(frame.to_vec());
+        Ok(())
+    }
+
+    fn take_transmitted(&self) -> Vec<Vec<u8>> {
+        let mut q = self.captured.lock().unwrap_or_else(PoisonError::into_inner);
+        q.drain(..).collect()
     }
 }
 

@@ -170,6 +170,7 @@ pub(super) fn new(
         upcall_fail: AtomicU64::new(0),
         options: None,
         seq,
+        rx: Mutex::new(None),
     });
     let dp = Arc::new(dp);
     let mut numbers = PortNumbers::new();
@@ -177,7 +178,7 @@ pub(super) fn new(
         .reserve_local()
         .expect("a new datapath has port 0 free");
     let mut ports = BTreeMap::new();
-    ports.insert(0, local);
+    ports.insert(0, local.clone());
     st.dps.push(DpEntry {
         dp: dp.clone(),
         ports,
@@ -193,6 +194,7 @@ pub(super) fn new(
         OVS_DP_CMD_NEW,
     );
     ovs.publish(&st);
+    super::rx::start(core, dp.ifindex, &local);
     drop(st);
     notify(core, sock, req, w.as_bytes(), out);
     Ok(())

@@ -144,7 +144,7 @@ fn with_table<R>(
 }
 
 /// The actions the emulated kernel version knows.
-fn dialect(core: &Core) -> Dialect {
+pub(super) fn dialect(core: &Core) -> Dialect {
     match core.kernel {
         genl::ovs::KernelVersion::V6_1 => Dialect::V6_1,
         genl::ovs::KernelVersion::V6_12 => Dialect::V6_12,

@@ -6,7 +6,11 @@
 mod dp_cmds;
 mod fill;
 pub(crate) mod flow_cmds;
+mod packet_cmds;
+pub(crate) mod packet_path;
+mod rx;
 pub(crate) mod state;
+mod upcall;
 mod vport_cmds;
 
 use super::dispatch::Request;
@@ -14,7 +18,7 @@ use super::dump::DumpKind;
 use super::{Core, Outbox, Socket};
 use arc_swap::ArcSwap;
 use genl::nlmsg::NLM_F_ECHO;
-use genl::ovs::{datapath as dp, flow, vport as vp};
+use genl::ovs::{datapath as dp, flow, packet as pk, vport as vp};
 use genl::{Errno, ExtAck, Writer};
 use lockstat::InstrumentedMutex;
 use state::{DpState, Snapshot};
@@ -153,6 +157,7 @@ pub(crate) fn doit(
         (flow::NAME, flow::OVS_FLOW_CMD_DEL) => flow_cmds::del(core, sock, req, out),
         (flow::NAME, flow::OVS_FLOW_CMD_GET) => flow_cmds::get(core, sock, req, out),
         (flow::NAME, flow::OVS_FLOW_CMD_SET) => flow_cmds::set(core, sock, req, out),
+        (pk::NAME, pk::OVS_PACKET_CMD_EXECUTE) => packet_cmds::execute(core, sock, req, out),
         _ => Err(Errno::EOPNOTSUPP),
     }
 }

@@ -40,6 +40,9 @@ pub(crate) struct Vport {
     pub options: Option<TunnelOptions>,
     /// Insertion order inside its hash bucket (newest first in dumps).
     pub seq: u64,
+    /// The thread receiving from its device, if the device has a
+    /// descriptor.
+    pub rx: Mutex<Option<super::rx::RxThread>>,
 }
 
 impl Vport {

@@ -79,6 +79,7 @@ pub(super) fn create_device(
 
 /// Detaches a vport's device and destroys it under RTNL.
 pub(super) fn destroy_device(ovs: &Ovs, v: &Vport) {
+    super::rx::stop(v);
     let dev = v.dev.lock().unwrap_or_else(|p| p.into_inner()).take();
     if let Some(dev) = dev {
         let g = ovs.rtnl.lock();
@@ -171,6 +172,7 @@ pub(super) fn new(
         reply_hdr(sock, req, OVS_VPORT_CMD_NEW),
     );
     ovs.publish(&st);
+    super::rx::start(core, dp.ifindex, &v);
     drop(st);
     notify(core, sock, req, w.as_bytes(), out);
     Ok(())
@@ -215,6 +217,7 @@ fn build(
         upcall_fail: AtomicU64::new(0),
         options,
         seq,
+        rx: Mutex::new(None),
     }))
 }
 
