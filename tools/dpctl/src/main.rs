@@ -1,0 +1,79 @@
+//! `ovsd-dpctl`: ovs-dpctl for ovsd and kernel datapaths.
+
+use clap::{ArgAction, Parser};
+use ovsd_dpctl::ctx::{Ctx, Options};
+use ovsd_dpctl::target::Choice;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Manage Open vSwitch datapaths served by ovsd (or by the kernel).
+///
+/// Commands: add-dp DP [IFACE...], del-dp DP, dump-dps, show [DP...],
+/// add-if DP IFACE[,type=T][,port_no=N]..., set-if DP IFACE[,OPT=V]...,
+/// del-if DP IFACE..., dump-flows [DP] [filter=...] [type=...],
+/// add-flow [DP] FLOW ACTIONS, mod-flow [DP] FLOW ACTIONS,
+/// get-flow [DP] ufid:UFID, del-flow [DP] FLOW, del-flows [DP],
+/// monitor, upcalls DP [PORT].
+#[derive(Debug, Parser)]
+#[command(name = "ovsd-dpctl", version, about, long_about = None)]
+struct Args {
+    /// Talk to the running kernel over AF_NETLINK instead of ovsd.
+    #[arg(long)]
+    kernel: bool,
+    /// ovsd's socket (default: $OVSD_SOCKET, then ovsd's default path).
+    #[arg(long, value_name = "PATH")]
+    socket: Option<PathBuf>,
+    /// Print statistics (show, add-flow, mod-flow, del-flow).
+    #[arg(short = 's', long = "statistics")]
+    statistics: bool,
+    /// Print more (-m: every field, port names, UFIDs).
+    #[arg(short = 'm', long = "more", action = ArgAction::Count)]
+    more: u8,
+    /// Print port names instead of numbers.
+    #[arg(long)]
+    names: bool,
+    /// Print port numbers.
+    #[arg(long = "no-names")]
+    no_names: bool,
+    /// mod-flow: reset the flow's statistics.
+    #[arg(long)]
+    clear: bool,
+    /// mod-flow: create the flow if it does not exist.
+    #[arg(long = "may-create")]
+    may_create: bool,
+    /// JSON output (show, dump-dps, dump-flows).
+    #[arg(long)]
+    json: bool,
+    /// The command.
+    command: String,
+    /// Its arguments.
+    #[arg(allow_hyphen_values = false)]
+    args: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let a = Args::parse();
+    let names = if a.no_names {
+        false
+    } else {
+        a.names || a.more > 0
+    };
+    let ctx = Ctx {
+        opts: Options {
+            statistics: a.statistics,
+            verbosity: a.more,
+            names,
+            clear: a.clear,
+            may_create: a.may_create,
+            json: a.json,
+        },
+        target: Choice::from_args(a.kernel, a.socket),
+    };
+    match ovsd_dpctl::commands::dispatch(&ctx, &a.command, &a.args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            ovsd_dpctl::report(&f);
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! OVS datapath flow syntax.
