@@ -2,10 +2,14 @@
 //! action FIFO, recirculation (`execute_recirc` → `ovs_dp_process_packet`
 //! → `ovs_execute_actions`) and the recursion levels.
 //!
-//! One [`Executor`] lives for one [`crate::execute_actions`] call: it holds
-//! what the kernel keeps per CPU (`exec_actions_level`, `action_fifos`;
-//! the per-level key copies of `flow_keys` are plain stack copies here).
+//! One [`Executor`] lives for one [`crate::execute_actions`] call and holds
+//! the deferred-action FIFO (`action_fifos`). The nesting level
+//! (`exec_actions_level`) is per thread, as the kernel's is per CPU, so an
+//! environment that re-enters [`crate::execute_actions`] from inside an
+//! action (a port looping back synchronously) meets the recursion limit.
+//! The per-level key copies of `flow_keys` are plain stack copies here.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 
 use flowtable::actions::{Action, CheckPktLen, Sample};
@@ -42,11 +46,40 @@ struct Deferred {
     actions: Option<Vec<Action>>,
 }
 
+thread_local! {
+    /// `exec_actions_level`.
+    static LEVEL: Cell<u32> = const { Cell::new(0) };
+}
+
+/// The current `exec_actions_level`.
+fn level() -> u32 {
+    LEVEL.with(Cell::get)
+}
+
+/// One more level for as long as it lives (restored even if the
+/// environment panics).
+struct LevelGuard;
+
+impl LevelGuard {
+    /// `__this_cpu_inc_return(exec_actions_level)`.
+    fn enter() -> (LevelGuard, u32) {
+        let l = LEVEL.with(|c| {
+            c.set(c.get() + 1);
+            c.get()
+        });
+        (LevelGuard, l)
+    }
+}
+
+impl Drop for LevelGuard {
+    fn drop(&mut self) {
+        LEVEL.with(|c| c.set(c.get() - 1));
+    }
+}
+
 /// The per-call executor state.
 pub(crate) struct Executor<'e> {
     env: &'e mut dyn Env,
-    /// `exec_actions_level`.
-    level: u32,
     /// `action_fifos` entries not yet run.
     fifo: VecDeque<Deferred>,
     /// `fifo->head`: entries put since the FIFO was last reset.
@@ -58,7 +91,6 @@ impl<'e> Executor<'e> {
     pub(crate) fn new(env: &'e mut dyn Env) -> Self {
         Executor {
             env,
-            level: 0,
             fifo: VecDeque::new(),
             fifo_head: 0,
         }
@@ -79,7 +111,11 @@ impl<'e> Executor<'e> {
             pkt,
             probability: 0,
         };
-        self.ovs_execute_actions(skb, &mut kx, actions)
+        let r = self.ovs_execute_actions(skb, &mut kx, actions);
+        // Entered at a nested level (the environment re-entered): the
+        // kernel would leave these to the outermost level; run them here.
+        self.process_deferred_actions();
+        r
     }
 
     /// `ovs_execute_actions`: one more level (refused beyond
@@ -91,19 +127,16 @@ impl<'e> Executor<'e> {
         kx: &mut KeyState<'_>,
         actions: &[Action],
     ) -> Result<(), Errno> {
-        self.level += 1;
-        let r = if self.level > RECURSION_LIMIT {
+        let (_guard, level) = LevelGuard::enter();
+        if level > RECURSION_LIMIT {
             // "recursion limit reached on datapath, probable configuration error"
             self.env.dropped(&skb.pkt, DropReason::RecursionLimit);
-            Err(ENETDOWN)
-        } else {
-            let r = self.do_execute_actions(&mut skb, kx, actions);
-            if self.level == 1 {
-                self.process_deferred_actions();
-            }
-            r
-        };
-        self.level -= 1;
+            return Err(ENETDOWN);
+        }
+        let r = self.do_execute_actions(&mut skb, kx, actions);
+        if level == 1 {
+            self.process_deferred_actions();
+        }
         r
     }
 
@@ -409,7 +442,7 @@ impl<'e> Executor<'e> {
         last: bool,
         clone_flow_key: bool,
     ) -> Result<(), Errno> {
-        if !clone_flow_key || self.level <= DEFERRED_ACTION_THRESHOLD {
+        if !clone_flow_key || level() <= DEFERRED_ACTION_THRESHOLD {
             let mut copy;
             let s = if last {
                 skb
@@ -424,10 +457,8 @@ impl<'e> Executor<'e> {
                         key: &mut key,
                         invalid: kx.invalid,
                     };
-                    self.level += 1;
-                    let r = self.do_execute_actions(s, &mut kx2, list);
-                    self.level -= 1;
-                    r
+                    let _guard = LevelGuard::enter();
+                    self.do_execute_actions(s, &mut kx2, list)
                 }
                 Work::Actions(list) => self.do_execute_actions(s, kx, list),
                 Work::Recirc(id) => {

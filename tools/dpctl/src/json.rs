@@ -35,3 +35,17 @@ pub fn datapath(dp: &DpInfo, ports: &[PortInfo]) -> Value {
         "ports": ports,
     })
 }
+
+/// A flow: its UFID, key and actions as text and its statistics.
+pub fn flow(f: &crate::flows::FlowInfo, names: Option<&[(u32, String)]>) -> Value {
+    json!({
+        "ufid": f.ufid.as_ref().map(|u| crate::odp::format_ufid(u)),
+        "key": crate::odp::format_flow(&f.key, f.mask.as_deref(), names, false),
+        "match": crate::odp::format_flow(&f.key, f.mask.as_deref(), names, true),
+        "actions": crate::odp::format_actions(&f.actions, names),
+        "packets": f.stats.0,
+        "bytes": f.stats.1,
+        "used_ms": f.used,
+        "tcp_flags": f.tcp_flags,
+    })
+}

@@ -1,29 +1,209 @@
-//! Flow commands.
+//! `add-flow`, `mod-flow`, `get-flow`, `del-flow`, `del-flows`,
+//! `dump-flows`, with ovs-dpctl's output and log lines.
 
 use crate::ctx::Ctx;
+use crate::dpif::{DpInfo, Dpif};
 use crate::errors::{CmdResult, Failure};
+use crate::flows::{FlowId, FlowInfo, PutFlags};
+use crate::odp::{self, format_actions, format_flow, format_ufid};
 
-/// `dump-flows`.
-pub fn dump_flows(_ctx: &Ctx, _args: &[String]) -> CmdResult {
-    Err(Failure::plain("not yet"))
+/// Port names as `(number, name)`.
+fn names(dpif: &mut Dpif, dp: &DpInfo) -> Vec<(u32, String)> {
+    crate::commands::show::port_names(dpif, dp)
 }
-/// `add-flow`.
-pub fn add_flow(_ctx: &Ctx, _args: &[String]) -> CmdResult {
-    Err(Failure::plain("not yet"))
+
+/// Port numbers by name, for parsing.
+fn numbers(dpif: &mut Dpif, dp: &DpInfo) -> Vec<(String, u32)> {
+    names(dpif, dp).into_iter().map(|(n, s)| (s, n)).collect()
 }
-/// `mod-flow`.
-pub fn mod_flow(_ctx: &Ctx, _args: &[String]) -> CmdResult {
-    Err(Failure::plain("not yet"))
+
+/// ovs-dpctl's flow statistics: `packets:N, bytes:N, used:…[, flags:…]`.
+pub fn format_stats(f: &FlowInfo) -> String {
+    let used = match f.used {
+        Some(u) if u != 0 => {
+            let now = monotonic_ms();
+            format!("{:.3}s", now.saturating_sub(u) as f64 / 1000.0)
+        }
+        _ => "never".into(),
+    };
+    let mut s = format!("packets:{}, bytes:{}, used:{used}", f.stats.0, f.stats.1);
+    if f.tcp_flags != 0 {
+        s.push_str(", flags:");
+        let t = f.tcp_flags;
+        for (bit, c) in [(0x02, 'S'), (0x01, 'F'), (0x08, 'P'), (0x04, 'R'), (0x20, 'U'), (0x10, '.'), (0x40, 'E'), (0x80, 'C')] {
+            if t & bit != 0 {
+                s.push(c);
+            }
+        }
+    }
+    s
 }
-/// `get-flow`.
-pub fn get_flow(_ctx: &Ctx, _args: &[String]) -> CmdResult {
-    Err(Failure::plain("not yet"))
+
+fn monotonic_ms() -> u64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a valid timespec for the call.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    ts.tv_sec as u64 * 1000 + ts.tv_nsec as u64 / 1_000_000
 }
-/// `del-flow`.
-pub fn del_flow(_ctx: &Ctx, _args: &[String]) -> CmdResult {
-    Err(Failure::plain("not yet"))
+
+/// One flow line as `dump-flows`/`get-flow` print it.
+pub fn format_dpif_flow(f: &FlowInfo, names: Option<&[(u32, String)]>, verbose: bool) -> String {
+    let mut s = String::new();
+    if verbose {
+        if let Some(u) = &f.ufid {
+            s.push_str(&format_ufid(u));
+            s.push_str(", ");
+        }
+    }
+    s.push_str(&format_flow(&f.key, f.mask.as_deref(), names, verbose));
+    s.push_str(", ");
+    s.push_str(&format_stats(f));
+    if verbose {
+        s.push_str(", dp:ovs");
+    }
+    s.push_str(", actions:");
+    s.push_str(&format_actions(&f.actions, names));
+    s
 }
-/// `del-flows`.
-pub fn del_flows(_ctx: &Ctx, _args: &[String]) -> CmdResult {
-    Err(Failure::plain("not yet"))
+
+fn parse_id(key_s: &str, ports: &[(String, u32)]) -> Result<(FlowId, Vec<u8>), Failure> {
+    let (ufid, rest) = odp::split_ufid(key_s).map_err(|e| Failure::new(format!("parsing flow ufid ({e})"), libc::EINVAL))?;
+    let (key, mask) = odp::parse_flow(rest, Some(ports)).map_err(|e| Failure::new(format!("parsing flow key ({e})"), libc::EINVAL))?;
+    Ok((FlowId { key, ufid }, mask))
+}
+
+fn put(ctx: &Ctx, args: &[String], flags: PutFlags) -> CmdResult {
+    let (mut dpif, dp, _) = ctx.opt_dp(args, 4)?;
+    let key_s = &args[args.len() - 2];
+    let actions_s = &args[args.len() - 1];
+    let ports = numbers(&mut dpif, &dp);
+    let (id, mask) = parse_id(key_s, &ports)?;
+    let actions = odp::parse_actions(actions_s, None).map_err(|e| Failure::new(format!("parsing actions ({e})"), libc::EINVAL))?;
+    if let Err(e) = dpif.put_flow(dp.ifindex, &id, &mask, &actions, flags) {
+        if e.0 != libc::EEXIST {
+            let op = if flags.modify { "modify" } else { "create" };
+            let mut text = format!("system@{}: failed to put[{op}] ({}) ", dp.name, e.text());
+            if let Some(u) = &id.ufid {
+                text.push_str(&format_ufid(u));
+                text.push(' ');
+            }
+            text.push_str(&format_flow(&id.key, Some(&mask), None, true));
+            text.push_str(", actions:");
+            text.push_str(&format_actions(&actions, None));
+            crate::log::warn(&text);
+        }
+        return Err(Failure::new("updating flow table", e.0));
+    }
+    Ok(())
+}
+
+/// `add-flow [DP] FLOW ACTIONS`.
+pub fn add_flow(ctx: &Ctx, args: &[String]) -> CmdResult {
+    put(ctx, args, PutFlags { create: true, ..PutFlags::default() })
+}
+
+/// `mod-flow [DP] FLOW ACTIONS` (`--may-create`, `--clear`).
+pub fn mod_flow(ctx: &Ctx, args: &[String]) -> CmdResult {
+    let flags = PutFlags {
+        create: ctx.opts.may_create,
+        modify: true,
+        clear: ctx.opts.clear,
+    };
+    put(ctx, args, flags)
+}
+
+/// `get-flow [DP] ufid:UFID`.
+pub fn get_flow(ctx: &Ctx, args: &[String]) -> CmdResult {
+    let (mut dpif, dp, _) = ctx.opt_dp(args, 3)?;
+    let key_s = &args[args.len() - 1];
+    let names = ctx.opts.names.then(|| names(&mut dpif, &dp));
+    let ufid = match odp::split_ufid(key_s) {
+        Ok((Some(u), _)) => u,
+        _ => return Err(Failure::plain("parsing flow ufid")),
+    };
+    let id = FlowId { key: Vec::new(), ufid: Some(ufid) };
+    match dpif.get_flow(dp.ifindex, &id) {
+        Ok(f) => {
+            println!("{}", format_dpif_flow(&f, names.as_deref(), ctx.opts.verbosity > 0));
+            Ok(())
+        }
+        Err(e) => {
+            crate::log::warn(&format!(
+                "system@{}: failed to flow_get ({}) {} <empty>, packets:0, bytes:0, used:never",
+                dp.name,
+                e.text(),
+                format_ufid(&ufid)
+            ));
+            Err(Failure::new("getting flow", e.0))
+        }
+    }
+}
+
+/// `del-flow [DP] FLOW`.
+pub fn del_flow(ctx: &Ctx, args: &[String]) -> CmdResult {
+    let (mut dpif, dp, _) = ctx.opt_dp(args, 3)?;
+    let key_s = &args[args.len() - 1];
+    let ports = numbers(&mut dpif, &dp);
+    let (ufid, rest) = odp::split_ufid(key_s).map_err(|e| Failure::new(format!("parsing flow ufid ({e})"), libc::EINVAL))?;
+    let (key, _) = odp::parse_flow(rest, Some(&ports)).map_err(|e| Failure::new(e.0, libc::EINVAL))?;
+    let id = FlowId { key, ufid };
+    if let Err(e) = dpif.del_flow(dp.ifindex, &id) {
+        let mut text = format!("system@{}: failed to flow_del ({}) ", dp.name, e.text());
+        if let Some(u) = &id.ufid {
+            text.push_str(&format_ufid(u));
+            text.push(' ');
+        }
+        text.push_str(&format_flow(&id.key, None, None, true));
+        crate::log::warn(&text);
+        let mut f = Failure::new("deleting flow", e.0);
+        if e.0 == libc::ENOENT && id.ufid.is_none() {
+            f = f.with_hint("Perhaps you need to specify a UFID?");
+        }
+        return Err(f);
+    }
+    Ok(())
+}
+
+/// `del-flows [DP]`.
+pub fn del_flows(ctx: &Ctx, args: &[String]) -> CmdResult {
+    let (mut dpif, dp, _) = ctx.opt_dp(args, 2)?;
+    dpif.flush_flows(dp.ifindex).map_err(|e| Failure::new("deleting all flows", e.0))
+}
+
+/// `dump-flows [DP] [filter=FLOW]`: the filter keeps flows whose key
+/// matches every field the filter flow specifies (odp syntax).
+pub fn dump_flows(ctx: &Ctx, args: &[String]) -> CmdResult {
+    let mut filter = None;
+    let mut rest = Vec::new();
+    for a in args {
+        if let Some(f) = a.strip_prefix("filter=") {
+            filter = Some(f.to_string());
+        } else if a.strip_prefix("type=").is_some() {
+            continue;
+        } else {
+            rest.push(a.clone());
+        }
+    }
+    let (mut dpif, dp, _) = ctx.opt_dp(&rest, 2)?;
+    let names = ctx.opts.names.then(|| names(&mut dpif, &dp));
+    let filter = match filter {
+        Some(f) => {
+            let ports = numbers(&mut dpif, &dp);
+            Some(crate::filter::Filter::parse(&f, &ports).map_err(|e| Failure::new(format!("Failed to parse filter ({e})"), 0))?)
+        }
+        None => None,
+    };
+    let flows = dpif
+        .dump_flows(dp.ifindex)
+        .map_err(|e| Failure::new("Failed to dump flows from datapath", e.0))?;
+    let flows: Vec<FlowInfo> = flows.into_iter().filter(|f| filter.as_ref().is_none_or(|x| x.matches(f))).collect();
+    if ctx.opts.json {
+        let v: Vec<_> = flows.iter().map(|f| crate::json::flow(f, names.as_deref())).collect();
+        println!("{}", serde_json::json!({ "datapath": format!("system@{}", dp.name), "flows": v }));
+        return Ok(());
+    }
+    for f in &flows {
+        println!("{}", format_dpif_flow(f, names.as_deref(), ctx.opts.verbosity > 0));
+    }
+    Ok(())
 }
