@@ -79,6 +79,8 @@ impl Sink for Collect {
 pub struct InProcess {
     core: Arc<Core>,
     sock: Socket,
+    /// What the main socket received other than replies (upcalls).
+    inbox: Arc<Collect>,
     monitor: Socket,
     monitor_inbox: Arc<Collect>,
     out: Outbox,
@@ -101,7 +103,8 @@ impl InProcess {
             uid: 0,
             gid: 0,
         };
-        let sock = core.open_socket(creds, Arc::new(Collect::default()));
+        let inbox = Arc::new(Collect::default());
+        let sock = core.open_socket(creds, inbox.clone());
         let monitor_inbox = Arc::new(Collect::default());
         let monitor = core.open_socket(
             Creds {
@@ -113,6 +116,7 @@ impl InProcess {
         InProcess {
             core,
             sock,
+            inbox,
             monitor,
             monitor_inbox,
             out: Outbox::new(),
@@ -147,7 +151,18 @@ impl Target for InProcess {
         while self.core.dump_pending(&self.sock) {
             self.core.dump_next(&mut self.sock, &mut self.out);
         }
-        let got = self.out.datagrams().map(<[u8]>::to_vec).collect();
+        // upcalls queued while the request ran come before its reply
+        let mut got = std::mem::take(&mut *self.inbox.0.lock().unwrap());
+        got.extend(self.out.datagrams().map(<[u8]>::to_vec));
+        let mcast = std::mem::take(&mut *self.monitor_inbox.0.lock().unwrap());
+        Ok((got, mcast))
+    }
+
+    fn inject(&mut self, ifname: &str, frame: &[u8]) -> Result<Received> {
+        if !self.core.inject(ifname, frame) {
+            bail!("inject on {ifname}: no such vport");
+        }
+        let got = std::mem::take(&mut *self.inbox.0.lock().unwrap());
         let mcast = std::mem::take(&mut *self.monitor_inbox.0.lock().unwrap());
         Ok((got, mcast))
     }

@@ -26,6 +26,9 @@ pub struct Block {
     pub label: String,
     /// True for an `inject` block (a frame sent into the datapath).
     pub inject: bool,
+    /// The device an `inject` block's frame was sent out of (empty for
+    /// requests).
+    pub ifname: String,
     /// The request datagram (empty for injected frames).
     pub send: Vec<u8>,
     /// Datagrams the main socket received, in order.
@@ -151,16 +154,22 @@ impl Trace {
                 }
                 "req" | "inject" => {
                     let inject = word == "inject";
-                    let (n, label) = if inject {
-                        (0, "inject".to_string())
+                    let n = if inject {
+                        0
                     } else {
-                        let n = f.next().unwrap_or("0").parse().with_context(ctx)?;
-                        (n, f.next().unwrap_or_default().to_string())
+                        f.next().unwrap_or("0").parse().with_context(ctx)?
+                    };
+                    let label = f.next().unwrap_or("inject").to_string();
+                    // `inject LABEL IFNAME`
+                    let ifname = match f.next() {
+                        Some(i) if inject && !i.contains('=') => i.to_string(),
+                        _ => String::new(),
                     };
                     t.steps.push(Step::Block(Block {
                         n,
                         label,
                         inject,
+                        ifname,
                         ..Block::default()
                     }));
                     last_recv = 0;
@@ -245,7 +254,7 @@ impl Trace {
 
 fn write_block(s: &mut String, b: &Block) {
     if b.inject {
-        let _ = writeln!(s, "inject {}", b.label);
+        let _ = writeln!(s, "inject {} {}", b.label, b.ifname);
         let _ = writeln!(s, "frame {}", hex::encode(&b.send));
     } else {
         let _ = writeln!(s, "req {} {}", b.n, b.label);

@@ -8,9 +8,11 @@ use super::packet_path::DpEnv;
 use crate::core::dispatch::Request;
 use crate::core::{Core, Outbox, Socket};
 use flowtable::actions::copy_actions_for;
+use flowtable::matching::attrs::{
+    OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV4, OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6,
+};
 use flowtable::matching::parse_metadata;
 use flowtable::Packet;
-use flowtable::matching::attrs::{OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV4, OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6};
 use genl::ovs::packet::*;
 use genl::Errno;
 
@@ -52,7 +54,9 @@ pub(super) fn execute(
     if attrs & (1 << OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV4) != 0 && key.eth_type() != 0x0800 {
         return Err(Errno::EINVAL);
     }
-    if attrs & (1 << OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6) != 0 && (key.eth_type() != 0x86dd || is_nd(&key)) {
+    if attrs & (1 << OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6) != 0
+        && (key.eth_type() != 0x86dd || is_nd(&key))
+    {
         return Err(Errno::EINVAL);
     }
     let acts = copy_actions_for(acts_attr.payload, &key, log, dialect(core))?;

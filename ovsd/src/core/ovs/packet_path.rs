@@ -160,8 +160,7 @@ impl DpEnv<'_> {
         let portid = if self.dp.features() & OVS_DP_F_DISPATCH_UPCALL_PER_CPU != 0 {
             upcall::cpu_portid(self.dp, upcall::this_cpu())
         } else {
-            self.input
-                .map_or(0, |v| upcall::vport_portid(v, pkt.hash))
+            self.input.map_or(0, |v| upcall::vport_portid(v, pkt.hash))
         };
         let info = UpcallInfo {
             cmd: pk::OVS_PACKET_CMD_MISS,
