@@ -9,7 +9,6 @@ use super::upcall::{self, UpcallInfo};
 use crate::core::Core;
 use dataplane::{ActionUpcall, Env};
 use flowtable::actions::Actions;
-use flowtable::key::IN_PORT_NONE;
 use flowtable::{FlowKey, Packet};
 use genl::ovs::datapath::OVS_DP_F_DISPATCH_UPCALL_PER_CPU;
 use genl::ovs::packet as pk;
@@ -242,5 +241,3 @@ fn seed() -> u64 {
     h.finish() | 1
 }
 
-/// `IN_PORT_NONE` as a port number.
-pub(crate) const NO_PORT: u32 = IN_PORT_NONE as u32;
