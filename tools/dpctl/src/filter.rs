@@ -37,9 +37,13 @@ fn matches_attrs(key: &[u8], mask: &[u8], flow: &[u8]) -> bool {
         if fk.payload.len() != k.payload.len() {
             return false;
         }
-        k.payload.iter().zip(fk.payload).enumerate().all(|(i, (a, b))| {
-            let mb = m.and_then(|m| m.payload.get(i).copied()).unwrap_or(0xff);
-            a & mb == b & mb
-        })
+        k.payload
+            .iter()
+            .zip(fk.payload)
+            .enumerate()
+            .all(|(i, (a, b))| {
+                let mb = m.and_then(|m| m.payload.get(i).copied()).unwrap_or(0xff);
+                a & mb == b & mb
+            })
     })
 }

@@ -82,8 +82,19 @@ impl Dpif {
     }
 
     /// Installs or modifies a flow.
-    pub fn put_flow(&mut self, dp: i32, id: &FlowId, mask: &[u8], actions: &[u8], f: PutFlags) -> Result<(), Errno> {
-        let cmd = if f.create { fl::OVS_FLOW_CMD_NEW } else { fl::OVS_FLOW_CMD_SET };
+    pub fn put_flow(
+        &mut self,
+        dp: i32,
+        id: &FlowId,
+        mask: &[u8],
+        actions: &[u8],
+        f: PutFlags,
+    ) -> Result<(), Errno> {
+        let cmd = if f.create {
+            fl::OVS_FLOW_CMD_NEW
+        } else {
+            fl::OVS_FLOW_CMD_SET
+        };
         let flags = if f.modify { 0 } else { NLM_F_CREATE };
         let h = self.flow_hdr(cmd, dp, flags);
         self.client.transact(h, false, |w| {

@@ -16,12 +16,16 @@ pub struct Step {
 
 /// `../shared/traces/ovs-dpctl/NAME` next to the workspace.
 pub fn shared_trace(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/traces/ovs-dpctl").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/traces/ovs-dpctl")
+        .join(name)
 }
 
 /// `tests/fixtures/REL` of the workspace.
 pub fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(rel)
 }
 
 /// Parses a transcript (`$ ovs-dpctl ARGS`, output, `rc=N`); lines after
@@ -65,5 +69,6 @@ pub fn log_line(line: &str) -> Option<String> {
     let ts = parts.next()?;
     let seq = parts.next()?;
     let rest = parts.next()?;
-    (ts.ends_with('Z') && ts.contains('T') && seq.chars().all(|c| c.is_ascii_digit())).then(|| rest.to_string())
+    (ts.ends_with('Z') && ts.contains('T') && seq.chars().all(|c| c.is_ascii_digit()))
+        .then(|| rest.to_string())
 }

@@ -33,7 +33,11 @@ fn view(step: &Step, lines: Vec<String>) -> Vec<String> {
 
 fn replay(session: &str, daemon_args: &[&str]) {
     let steps = load(&shared_trace(session));
-    assert!(steps.len() >= 20, "{session}: only {} commands", steps.len());
+    assert!(
+        steps.len() >= 20,
+        "{session}: only {} commands",
+        steps.len()
+    );
     let env = TestEnv::new();
     let daemon = Daemon::start_with(&env, daemon_args);
     let mut failures = Vec::new();
@@ -47,7 +51,10 @@ fn replay(session: &str, daemon_args: &[&str]) {
             .expect("cannot run ovsd-dpctl");
         let stderr = String::from_utf8_lossy(&out.stderr);
         let stdout = String::from_utf8_lossy(&out.stdout);
-        let got = view(step, normalize(stderr.lines().chain(stdout.lines()).map(str::to_string)));
+        let got = view(
+            step,
+            normalize(stderr.lines().chain(stdout.lines()).map(str::to_string)),
+        );
         let want = view(step, normalize(step.output.iter().cloned()));
         let rc = out.status.code().unwrap_or(-1);
         if got != want || rc != step.rc {
@@ -76,5 +83,8 @@ fn session_6_12_prints_what_ovs_dpctl_printed() {
 
 #[test]
 fn session_6_1_prints_what_ovs_dpctl_printed() {
-    replay("session-6.1.txt", &["--netdev", "virtual", "--kernel-version", "6.1"]);
+    replay(
+        "session-6.1.txt",
+        &["--netdev", "virtual", "--kernel-version", "6.1"],
+    );
 }

@@ -30,7 +30,16 @@ pub fn format_stats(f: &FlowInfo) -> String {
     if f.tcp_flags != 0 {
         s.push_str(", flags:");
         let t = f.tcp_flags;
-        for (bit, c) in [(0x02, 'S'), (0x01, 'F'), (0x08, 'P'), (0x04, 'R'), (0x20, 'U'), (0x10, '.'), (0x40, 'E'), (0x80, 'C')] {
+        for (bit, c) in [
+            (0x02, 'S'),
+            (0x01, 'F'),
+            (0x08, 'P'),
+            (0x04, 'R'),
+            (0x20, 'U'),
+            (0x10, '.'),
+            (0x40, 'E'),
+            (0x80, 'C'),
+        ] {
             if t & bit != 0 {
                 s.push(c);
             }
@@ -40,7 +49,10 @@ pub fn format_stats(f: &FlowInfo) -> String {
 }
 
 fn monotonic_ms() -> u64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: `ts` is a valid timespec for the call.
     unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
     ts.tv_sec as u64 * 1000 + ts.tv_nsec as u64 / 1_000_000
@@ -67,8 +79,10 @@ pub fn format_dpif_flow(f: &FlowInfo, names: Option<&[(u32, String)]>, verbose: 
 }
 
 fn parse_id(key_s: &str, ports: &[(String, u32)]) -> Result<(FlowId, Vec<u8>), Failure> {
-    let (ufid, rest) = odp::split_ufid(key_s).map_err(|e| Failure::new(format!("parsing flow ufid ({e})"), libc::EINVAL))?;
-    let (key, mask) = odp::parse_flow(rest, Some(ports)).map_err(|e| Failure::new(format!("parsing flow key ({e})"), libc::EINVAL))?;
+    let (ufid, rest) = odp::split_ufid(key_s)
+        .map_err(|e| Failure::new(format!("parsing flow ufid ({e})"), libc::EINVAL))?;
+    let (key, mask) = odp::parse_flow(rest, Some(ports))
+        .map_err(|e| Failure::new(format!("parsing flow key ({e})"), libc::EINVAL))?;
     Ok((FlowId { key, ufid }, mask))
 }
 
@@ -78,7 +92,8 @@ fn put(ctx: &Ctx, args: &[String], flags: PutFlags) -> CmdResult {
     let actions_s = &args[args.len() - 1];
     let ports = numbers(&mut dpif, &dp);
     let (id, mask) = parse_id(key_s, &ports)?;
-    let actions = odp::parse_actions(actions_s, None).map_err(|e| Failure::new(format!("parsing actions ({e})"), libc::EINVAL))?;
+    let actions = odp::parse_actions(actions_s, None)
+        .map_err(|e| Failure::new(format!("parsing actions ({e})"), libc::EINVAL))?;
     if let Err(e) = dpif.put_flow(dp.ifindex, &id, &mask, &actions, flags) {
         if e.0 != libc::EEXIST {
             let op = if flags.modify { "modify" } else { "create" };
@@ -99,7 +114,14 @@ fn put(ctx: &Ctx, args: &[String], flags: PutFlags) -> CmdResult {
 
 /// `add-flow [DP] FLOW ACTIONS`.
 pub fn add_flow(ctx: &Ctx, args: &[String]) -> CmdResult {
-    put(ctx, args, PutFlags { create: true, ..PutFlags::default() })
+    put(
+        ctx,
+        args,
+        PutFlags {
+            create: true,
+            ..PutFlags::default()
+        },
+    )
 }
 
 /// `mod-flow [DP] FLOW ACTIONS` (`--may-create`, `--clear`).
@@ -112,19 +134,36 @@ pub fn mod_flow(ctx: &Ctx, args: &[String]) -> CmdResult {
     put(ctx, args, flags)
 }
 
-/// `get-flow [DP] ufid:UFID`.
+/// `get-flow [DP] ufid:UFID`. A missing or malformed UFID is reported but,
+/// as in ovs-dpctl (`dpctl_get_flow` leaves its error at 0), exits 0.
 pub fn get_flow(ctx: &Ctx, args: &[String]) -> CmdResult {
     let (mut dpif, dp, _) = ctx.opt_dp(args, 3)?;
     let key_s = &args[args.len() - 1];
     let names = ctx.opts.names.then(|| names(&mut dpif, &dp));
     let ufid = match odp::split_ufid(key_s) {
         Ok((Some(u), _)) => u,
-        _ => return Err(Failure::plain("parsing flow ufid")),
+        Ok((None, _)) => {
+            crate::report(&Failure::plain("parsing flow ufid"));
+            return Ok(());
+        }
+        Err(e) => {
+            crate::report(&Failure::new(
+                format!("parsing flow ufid ({e})"),
+                libc::EINVAL,
+            ));
+            return Ok(());
+        }
     };
-    let id = FlowId { key: Vec::new(), ufid: Some(ufid) };
+    let id = FlowId {
+        key: Vec::new(),
+        ufid: Some(ufid),
+    };
     match dpif.get_flow(dp.ifindex, &id) {
         Ok(f) => {
-            println!("{}", format_dpif_flow(&f, names.as_deref(), ctx.opts.verbosity > 0));
+            println!(
+                "{}",
+                format_dpif_flow(&f, names.as_deref(), ctx.opts.verbosity > 0)
+            );
             Ok(())
         }
         Err(e) => {
@@ -144,8 +183,10 @@ pub fn del_flow(ctx: &Ctx, args: &[String]) -> CmdResult {
     let (mut dpif, dp, _) = ctx.opt_dp(args, 3)?;
     let key_s = &args[args.len() - 1];
     let ports = numbers(&mut dpif, &dp);
-    let (ufid, rest) = odp::split_ufid(key_s).map_err(|e| Failure::new(format!("parsing flow ufid ({e})"), libc::EINVAL))?;
-    let (key, _) = odp::parse_flow(rest, Some(&ports)).map_err(|e| Failure::new(e.0, libc::EINVAL))?;
+    let (ufid, rest) = odp::split_ufid(key_s)
+        .map_err(|e| Failure::new(format!("parsing flow ufid ({e})"), libc::EINVAL))?;
+    let (key, _) =
+        odp::parse_flow(rest, Some(&ports)).map_err(|e| Failure::new(e.0, libc::EINVAL))?;
     let id = FlowId { key, ufid };
     if let Err(e) = dpif.del_flow(dp.ifindex, &id) {
         let mut text = format!("system@{}: failed to flow_del ({}) ", dp.name, e.text());
@@ -167,43 +208,103 @@ pub fn del_flow(ctx: &Ctx, args: &[String]) -> CmdResult {
 /// `del-flows [DP]`.
 pub fn del_flows(ctx: &Ctx, args: &[String]) -> CmdResult {
     let (mut dpif, dp, _) = ctx.opt_dp(args, 2)?;
-    dpif.flush_flows(dp.ifindex).map_err(|e| Failure::new("deleting all flows", e.0))
+    dpif.flush_flows(dp.ifindex)
+        .map_err(|e| Failure::new("deleting all flows", e.0))
 }
 
 /// `dump-flows [DP] [filter=FLOW]`: the filter keeps flows whose key
 /// matches every field the filter flow specifies (odp syntax).
 pub fn dump_flows(ctx: &Ctx, args: &[String]) -> CmdResult {
-    let mut filter = None;
-    let mut rest = Vec::new();
-    for a in args {
-        if let Some(f) = a.strip_prefix("filter=") {
-            filter = Some(f.to_string());
-        } else if a.strip_prefix("type=").is_some() {
-            continue;
-        } else {
-            rest.push(a.clone());
-        }
-    }
-    let (mut dpif, dp, _) = ctx.opt_dp(&rest, 2)?;
+    let DumpArgs { filter, pmd, rest } = dump_args(args)?;
+    let (mut dpif, dp, _) = ctx.opt_dp(rest, 2)?;
     let names = ctx.opts.names.then(|| names(&mut dpif, &dp));
     let filter = match filter {
         Some(f) => {
             let ports = numbers(&mut dpif, &dp);
-            Some(crate::filter::Filter::parse(&f, &ports).map_err(|e| Failure::new(format!("Failed to parse filter ({e})"), 0))?)
+            Some(
+                crate::filter::Filter::parse(&f, &ports)
+                    .map_err(|e| Failure::new(format!("Failed to parse filter ({e})"), 0))?,
+            )
         }
         None => None,
     };
     let flows = dpif
         .dump_flows(dp.ifindex)
         .map_err(|e| Failure::new("Failed to dump flows from datapath", e.0))?;
-    let flows: Vec<FlowInfo> = flows.into_iter().filter(|f| filter.as_ref().is_none_or(|x| x.matches(f))).collect();
+    let flows: Vec<FlowInfo> = flows
+        .into_iter()
+        .filter(|f| filter.as_ref().map_or(true, |x| x.matches(f)))
+        .collect();
     if ctx.opts.json {
-        let v: Vec<_> = flows.iter().map(|f| crate::json::flow(f, names.as_deref())).collect();
-        println!("{}", serde_json::json!({ "datapath": format!("system@{}", dp.name), "flows": v }));
+        let v: Vec<_> = flows
+            .iter()
+            .map(|f| crate::json::flow(f, names.as_deref()))
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({ "datapath": format!("system@{}", dp.name), "flows": v })
+        );
+        return Ok(());
+    }
+    if pmd {
+        // A kernel datapath's flows belong to no PMD thread: a pmd= filter
+        // matches none of them (dpctl_dump_flows).
         return Ok(());
     }
     for f in &flows {
-        println!("{}", format_dpif_flow(f, names.as_deref(), ctx.opts.verbosity > 0));
+        println!(
+            "{}",
+            format_dpif_flow(f, names.as_deref(), ctx.opts.verbosity > 0)
+        );
     }
     Ok(())
+}
+
+/// `dump-flows`' trailing `filter=`, `type=` and `pmd=` arguments.
+struct DumpArgs<'a> {
+    filter: Option<String>,
+    pmd: bool,
+    rest: &'a [String],
+}
+
+/// Takes `filter=`, `type=` and `pmd=` off the end of the arguments as
+/// `dpctl_dump_flows` does (`type=` is for `ovs-appctl` only).
+fn dump_args(args: &[String]) -> Result<DumpArgs<'_>, Failure> {
+    let (mut filter, mut pmd) = (None, false);
+    let mut n = args.len();
+    let mut last = usize::MAX;
+    while n > 0 && last != n {
+        last = n;
+        let a = &args[n - 1];
+        if let Some(f) = a.strip_prefix("filter=").filter(|_| filter.is_none()) {
+            filter = Some(f.to_string());
+            n -= 1;
+        } else if a.starts_with("type=") {
+            return Err(Failure::plain(
+                "Invalid argument 'type'. Use 'ovs-appctl dpctl/dump-flows' instead.",
+            ));
+        } else if let Some(p) = a.strip_prefix("pmd=") {
+            if leading_int(p).is_none() {
+                return Err(Failure::plain(""));
+            }
+            pmd = true;
+            n -= 1;
+        }
+    }
+    Ok(DumpArgs {
+        filter,
+        pmd,
+        rest: &args[..n],
+    })
+}
+
+/// `sscanf("%d")`: an optionally signed decimal prefix.
+fn leading_int(s: &str) -> Option<i64> {
+    let s = s.trim_start();
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let n = digits.bytes().take_while(u8::is_ascii_digit).count();
+    if n == 0 {
+        return None;
+    }
+    s[..s.len() - digits.len() + n].parse().ok()
 }

@@ -17,7 +17,12 @@ fn generic(kind: u16, payload: &[u8]) -> String {
     let mut s = format!("action{kind}");
     if !payload.is_empty() {
         s.push('(');
-        s.push_str(&payload.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        s.push_str(
+            &payload
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>(),
+        );
         s.push(')');
     }
     s
@@ -40,7 +45,10 @@ fn userspace(p: &[u8], names: Option<&PortNames>) -> String {
     }
     s.push_str(&format!("pid={pid}"));
     if let Some(u) = userdata {
-        s.push_str(&format!(",userdata({})", u.iter().map(|b| format!("{b:02x}")).collect::<String>()));
+        s.push_str(&format!(
+            ",userdata({})",
+            u.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        ));
     }
     if actions {
         s.push_str(",actions");
@@ -53,7 +61,8 @@ fn userspace(p: &[u8], names: Option<&PortNames>) -> String {
 }
 
 fn nat(p: &[u8]) -> String {
-    let (mut src, mut dst, mut persistent, mut hash, mut random) = (false, false, false, false, false);
+    let (mut src, mut dst, mut persistent, mut hash, mut random) =
+        (false, false, false, false, false);
     let (mut ip_min, mut ip_max, mut pmin, mut pmax) = (None, None, None, None);
     for a in AttrIter::new(p) {
         match a.kind {
@@ -69,7 +78,15 @@ fn nat(p: &[u8]) -> String {
             _ => {}
         }
     }
-    let ip = |b: &[u8]| if b.len() == 4 { ip4(b) } else if b.len() == 16 { format!("[{}]", ip6(b)) } else { "?".into() };
+    let ip = |b: &[u8]| {
+        if b.len() == 4 {
+            ip4(b)
+        } else if b.len() == 16 {
+            format!("[{}]", ip6(b))
+        } else {
+            "?".into()
+        }
+    };
     let mut s = String::from("nat");
     if src || dst {
         s.push('(');
@@ -107,7 +124,8 @@ fn nat(p: &[u8]) -> String {
 fn ct(p: &[u8]) -> String {
     let mut parts = Vec::new();
     let mut nat_s = None;
-    let (mut commit, mut force, mut zone, mut mark, mut label, mut helper, mut timeout) = (false, false, 0u16, None, None, None, None);
+    let (mut commit, mut force, mut zone, mut mark, mut label, mut helper, mut timeout) =
+        (false, false, 0u16, None, None, None, None);
     for a in AttrIter::new(p) {
         match a.kind {
             1 => commit = true,
@@ -170,7 +188,14 @@ fn format_set(p: &[u8], masked: bool) -> String {
     let mut s = String::from("set(");
     if masked {
         let half = a.payload.len() / 2;
-        format_key_attr(&mut s, a.kind, &a.payload[..half], Some(&a.payload[half..half * 2]), None, false);
+        format_key_attr(
+            &mut s,
+            a.kind,
+            &a.payload[..half],
+            Some(&a.payload[half..half * 2]),
+            None,
+            false,
+        );
     } else {
         format_key_attr(&mut s, a.kind, a.payload, None, None, true);
     }
@@ -220,8 +245,16 @@ pub fn format_action(a: &genl::Attr<'_>, names: Option<&PortNames>) -> String {
             1 => format!("hash(sym_l4({}))", ne32(p, 4)),
             n => format!("hash(Unknown hash algorithm({n}))"),
         },
-        ACT_PUSH_MPLS if fixed(8) => format!("push_mpls({},eth_type=0x{:x})", mpls_lse(be32(p, 0)), be16(p, 4)),
-        ACT_ADD_MPLS if fixed(8) => format!("add_mpls({},eth_type=0x{:x})", mpls_lse(be32(p, 0)), be16(p, 4)),
+        ACT_PUSH_MPLS if fixed(8) => format!(
+            "push_mpls({},eth_type=0x{:x})",
+            mpls_lse(be32(p, 0)),
+            be16(p, 4)
+        ),
+        ACT_ADD_MPLS if fixed(8) => format!(
+            "add_mpls({},eth_type=0x{:x})",
+            mpls_lse(be32(p, 0)),
+            be16(p, 4)
+        ),
         ACT_POP_MPLS if fixed(2) => format!("pop_mpls(eth_type=0x{:x})", be16(p, 0)),
         ACT_CT => ct(p),
         ACT_CT_CLEAR => "ct_clear".into(),
@@ -240,10 +273,16 @@ pub fn format_action(a: &genl::Attr<'_>, names: Option<&PortNames>) -> String {
                     _ => {}
                 }
             }
-            format!("check_pkt_len(size={size},gt({}),le({}))", format_actions(gt, names), format_actions(le, names))
+            format!(
+                "check_pkt_len(size={size},gt({}),le({}))",
+                format_actions(gt, names),
+                format_actions(le, names)
+            )
         }
         ACT_DEC_TTL => {
-            let acts = AttrIter::new(p).find(|x| x.kind == 1).map_or(&[][..], |x| x.payload);
+            let acts = AttrIter::new(p)
+                .find(|x| x.kind == 1)
+                .map_or(&[][..], |x| x.payload);
             format!("dec_ttl(le_1({}))", format_actions(acts, names))
         }
         ACT_DROP if fixed(4) => match ne32(p, 0) {
@@ -271,7 +310,10 @@ pub fn format_actions(actions: &[u8], names: Option<&PortNames>) -> String {
             s.push_str("<empty>");
         }
         let tail = &actions[actions.len() - left..];
-        s.push_str(&format!(",***{left} leftover bytes*** ({})", tail.iter().map(|x| format!("{x:02x}")).collect::<String>()));
+        s.push_str(&format!(
+            ",***{left} leftover bytes*** ({})",
+            tail.iter().map(|x| format!("{x:02x}")).collect::<String>()
+        ));
     }
     s
 }

@@ -71,7 +71,10 @@ fn userspace(w: &mut Writer, args: &str, ports: Option<&PortNumbers>) -> Result<
             continue;
         }
         if let ("userdata", Some(hex)) = call(item)? {
-            userdata = Some(hex_bytes(hex).ok_or_else(|| ParseError(format!("userspace(userdata): bad hex \"{hex}\"")))?);
+            userdata =
+                Some(hex_bytes(hex).ok_or_else(|| {
+                    ParseError(format!("userspace(userdata): bad hex \"{hex}\""))
+                })?);
             continue;
         }
         let (k, v) = kv(item, "userspace")?;
@@ -114,7 +117,10 @@ fn port_number(v: &str, ports: Option<&PortNumbers>) -> Result<u32, ParseError> 
 
 fn nat(w: &mut Writer, args: Option<&str>) -> Result<(), ParseError> {
     let n = w.nest_noflag(6);
-    for item in split_top(args.unwrap_or(""))?.into_iter().filter(|i| !i.is_empty()) {
+    for item in split_top(args.unwrap_or(""))?
+        .into_iter()
+        .filter(|i| !i.is_empty())
+    {
         match item {
             "persistent" => w.attr_flag(7),
             "hash" => w.attr_flag(8),
@@ -132,7 +138,9 @@ fn nat(w: &mut Writer, args: Option<&str>) -> Result<(), ParseError> {
                     Some((i, p)) if !i.contains(':') || i.ends_with(']') => (i, Some(p)),
                     _ => (v, None),
                 };
-                let (lo, hi) = ips.split_once('-').map_or((ips, None), |(a, b)| (a, Some(b)));
+                let (lo, hi) = ips
+                    .split_once('-')
+                    .map_or((ips, None), |(a, b)| (a, Some(b)));
                 let ip = |s: &str| -> Result<Vec<u8>, ParseError> {
                     let s = s.trim_start_matches('[').trim_end_matches(']');
                     if s.contains(':') {
@@ -161,7 +169,10 @@ fn nat(w: &mut Writer, args: Option<&str>) -> Result<(), ParseError> {
 
 fn ct(w: &mut Writer, args: Option<&str>) -> Result<(), ParseError> {
     let n = w.nest_noflag(ACT_CT);
-    for item in split_top(args.unwrap_or(""))?.into_iter().filter(|i| !i.is_empty()) {
+    for item in split_top(args.unwrap_or(""))?
+        .into_iter()
+        .filter(|i| !i.is_empty())
+    {
         match call(item)? {
             ("commit", None) => w.attr_flag(1),
             ("force_commit", None) => w.attr_flag(7),
@@ -172,8 +183,12 @@ fn ct(w: &mut Writer, args: Option<&str>) -> Result<(), ParseError> {
                     "zone" => w.attr_u16(2, num_max(v, 0xffff, "ct(zone)")? as u16),
                     "mark" => {
                         let (v, m) = value_mask(v);
-                        let mut b = (num_max(v, u32::MAX as u64, "ct(mark)")? as u32).to_ne_bytes().to_vec();
-                        let m = m.map_or(Ok(u32::MAX as u64), |m| num_max(m, u32::MAX as u64, "ct(mark) mask"))?;
+                        let mut b = (num_max(v, u32::MAX as u64, "ct(mark)")? as u32)
+                            .to_ne_bytes()
+                            .to_vec();
+                        let m = m.map_or(Ok(u32::MAX as u64), |m| {
+                            num_max(m, u32::MAX as u64, "ct(mark) mask")
+                        })?;
                         b.extend_from_slice(&(m as u32).to_ne_bytes());
                         w.attr(3, &b);
                     }
@@ -206,7 +221,8 @@ fn set(w: &mut Writer, args: &str, ports: Option<&PortNumbers>) -> Result<(), Pa
     let Some(inner) = inner else {
         return err(format!("set: expected set(FIELD(...)), got \"{args}\""));
     };
-    let (kind, key, mask) = parse_key_attr(name, inner, ports).map_err(|e| ParseError(format!("set: {e}")))?;
+    let (kind, key, mask) =
+        parse_key_attr(name, inner, ports).map_err(|e| ParseError(format!("set: {e}")))?;
     if kind == KEY_TUNNEL || mask.iter().all(|&b| b == 0xff) {
         let n = w.nest_noflag(ACT_SET);
         w.attr(kind, &key);
@@ -221,7 +237,12 @@ fn set(w: &mut Writer, args: &str, ports: Option<&PortNumbers>) -> Result<(), Pa
     Ok(())
 }
 
-fn nested_actions(w: &mut Writer, kind: u16, args: &str, ports: Option<&PortNumbers>) -> Result<(), ParseError> {
+fn nested_actions(
+    w: &mut Writer,
+    kind: u16,
+    args: &str,
+    ports: Option<&PortNumbers>,
+) -> Result<(), ParseError> {
     let n = w.nest_noflag(kind);
     parse_into(args, ports, w)?;
     w.nest_end(n);
@@ -252,12 +273,23 @@ fn parse_into(s: &str, ports: Option<&PortNumbers>, w: &mut Writer) -> Result<()
             ("push_vlan", Some(a)) => push_vlan(w, a)?,
             ("userspace", Some(a)) => userspace(w, a, ports)?,
             ("set", Some(a)) => set(w, a, ports)?,
-            ("recirc", Some(a)) => w.attr_u32(ACT_RECIRC, num_max(a, u32::MAX as u64, "recirc")? as u32),
-            ("meter", Some(a)) => w.attr_u32(ACT_METER, num_max(a, u32::MAX as u64, "meter")? as u32),
-            ("trunc", Some(a)) => w.attr_u32(ACT_TRUNC, num_max(a, u32::MAX as u64, "trunc")? as u32),
+            ("recirc", Some(a)) => {
+                w.attr_u32(ACT_RECIRC, num_max(a, u32::MAX as u64, "recirc")? as u32)
+            }
+            ("meter", Some(a)) => {
+                w.attr_u32(ACT_METER, num_max(a, u32::MAX as u64, "meter")? as u32)
+            }
+            ("trunc", Some(a)) => {
+                w.attr_u32(ACT_TRUNC, num_max(a, u32::MAX as u64, "trunc")? as u32)
+            }
             ("pop_mpls", Some(a)) => {
-                let v = a.strip_prefix("eth_type=").ok_or_else(|| ParseError("pop_mpls: expected eth_type=".into()))?;
-                w.attr_u16(ACT_POP_MPLS, (num_max(v, 0xffff, "pop_mpls(eth_type)")? as u16).to_be());
+                let v = a
+                    .strip_prefix("eth_type=")
+                    .ok_or_else(|| ParseError("pop_mpls: expected eth_type=".into()))?;
+                w.attr_u16(
+                    ACT_POP_MPLS,
+                    (num_max(v, 0xffff, "pop_mpls(eth_type)")? as u16).to_be(),
+                );
             }
             ("push_mpls", Some(a)) => mpls_push(w, ACT_PUSH_MPLS, name, a)?,
             ("add_mpls", Some(a)) => mpls_push(w, ACT_ADD_MPLS, name, a)?,
@@ -268,7 +300,9 @@ fn parse_into(s: &str, ports: Option<&PortNumbers>, w: &mut Writer) -> Result<()
                     _ => return err(format!("hash: unknown algorithm \"{a}\"")),
                 };
                 let mut b = alg.to_ne_bytes().to_vec();
-                b.extend_from_slice(&(num_max(basis, u32::MAX as u64, "hash basis")? as u32).to_ne_bytes());
+                b.extend_from_slice(
+                    &(num_max(basis, u32::MAX as u64, "hash basis")? as u32).to_ne_bytes(),
+                );
                 w.attr(ACT_HASH, &b);
             }
             ("push_eth", Some(a)) => {
@@ -294,7 +328,9 @@ fn parse_into(s: &str, ports: Option<&PortNumbers>, w: &mut Writer) -> Result<()
                             .parse()
                             .ok()
                             .filter(|v: &f64| (0.0..=100.0).contains(v))
-                            .ok_or_else(|| ParseError(format!("sample: bad probability \"{p}\"")))?;
+                            .ok_or_else(|| {
+                                ParseError(format!("sample: bad probability \"{p}\""))
+                            })?;
                         w.attr_u32(1, (pct / 100.0 * u32::MAX as f64).round() as u32);
                     } else if let ("actions", Some(acts)) = call(part)? {
                         nested_actions(w, 2, acts, ports)?;
@@ -328,7 +364,9 @@ fn parse_into(s: &str, ports: Option<&PortNumbers>, w: &mut Writer) -> Result<()
                 nested_actions(w, 1, inner, ports)?;
                 w.nest_end(n);
             }
-            (n, None) if !n.contains(['(', ')', '=']) => w.attr_u32(ACT_OUTPUT, port_number(n, ports)?),
+            (n, None) if !n.contains(['(', ')', '=']) => {
+                w.attr_u32(ACT_OUTPUT, port_number(n, ports)?)
+            }
             _ => return err(format!("unknown action \"{item}\"")),
         }
     }

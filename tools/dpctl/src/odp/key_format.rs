@@ -26,7 +26,10 @@ pub fn format_field(out: &mut String, f: &Field, key: &[u8], mask: Option<&[u8]>
     };
     if f.kind == Kind::Frag {
         if !empty && !full {
-            out.push_str(&format!("error: partial mask not supported for frag ({}),", hx(m.map_or(0, |m| m[0]) as u64)));
+            out.push_str(&format!(
+                "error: partial mask not supported for frag ({}),",
+                hx(m.map_or(0, |m| m[0]) as u64)
+            ));
         } else if !empty {
             out.push_str(&format!("{}={},", f.name, frag_name(k[0])));
         }
@@ -168,7 +171,13 @@ pub fn vlan_tci(tci: u16) -> String {
 
 /// One MPLS label stack entry (`label=…,tc=…,ttl=…,bos=…`).
 pub fn mpls_lse(lse: u32) -> String {
-    format!("label={},tc={},ttl={},bos={}", lse >> 12, (lse >> 9) & 7, lse & 0xff, (lse >> 8) & 1)
+    format!(
+        "label={},tc={},ttl={},bos={}",
+        lse >> 12,
+        (lse >> 9) & 7,
+        lse & 0xff,
+        (lse >> 8) & 1
+    )
 }
 
 fn generic(out: &mut String, key: &[u8], mask: Option<&[u8]>, exact: bool) {
@@ -180,7 +189,14 @@ fn generic(out: &mut String, key: &[u8], mask: Option<&[u8]>, exact: bool) {
 }
 
 /// Formats one key attribute with its mask attribute (`format_odp_key_attr__`).
-pub fn format_key_attr(out: &mut String, kind: u16, key: &[u8], mask: Option<&[u8]>, names: Option<&PortNames>, verbose: bool) {
+pub fn format_key_attr(
+    out: &mut String,
+    kind: u16,
+    key: &[u8],
+    mask: Option<&[u8]>,
+    names: Option<&PortNames>,
+    verbose: bool,
+) {
     if let Some(len) = key_len(kind) {
         let bad_mask = mask.is_some_and(|m| m.len() != len);
         if key.len() != len || bad_mask {
@@ -197,8 +213,8 @@ pub fn format_key_attr(out: &mut String, kind: u16, key: &[u8], mask: Option<&[u
             return;
         }
     }
-    let exact = mask.is_none_or(|m| mask_is(kind, m, 0xff));
-    let mask_empty = mask.is_none_or(|m| all(m, 0));
+    let exact = mask.map_or(true, |m| mask_is(kind, m, 0xff));
+    let mask_empty = mask.map_or(true, |m| all(m, 0));
     match key_name(kind) {
         Some(n) => out.push_str(n),
         None => out.push_str(&format!("key{kind}")),
@@ -221,7 +237,13 @@ pub fn format_key_attr(out: &mut String, kind: u16, key: &[u8], mask: Option<&[u
         }
         KEY_CT_MARK | KEY_CT_ZONE => {
             if verbose || !mask_empty {
-                let v = |b: &[u8]| if kind == KEY_CT_ZONE { u16::from_ne_bytes([b[0], b[1]]) as u64 } else { ne32(b, 0) as u64 };
+                let v = |b: &[u8]| {
+                    if kind == KEY_CT_ZONE {
+                        u16::from_ne_bytes([b[0], b[1]]) as u64
+                    } else {
+                        ne32(b, 0) as u64
+                    }
+                };
                 out.push_str(&hx(v(key)));
                 if !exact {
                     out.push_str(&format!("/{}", hx(mask.map_or(0, v))));
@@ -230,7 +252,11 @@ pub fn format_key_attr(out: &mut String, kind: u16, key: &[u8], mask: Option<&[u
         }
         KEY_CT_STATE => {
             let v = ne32(key, 0);
-            let m = if mask_empty { 0 } else { mask.map_or(0, |m| ne32(m, 0)) };
+            let m = if mask_empty {
+                0
+            } else {
+                mask.map_or(0, |m| ne32(m, 0))
+            };
             if verbose {
                 out.push_str(&hx(v as u64));
                 if !exact {
@@ -265,7 +291,10 @@ pub fn format_key_attr(out: &mut String, kind: u16, key: &[u8], mask: Option<&[u
                     None => out.push_str(&p.to_string()),
                 }
             } else {
-                out.push_str(&format!("{p}/{}", hx(mask.map_or(0, |m| ne32(m, 0)) as u64)));
+                out.push_str(&format!(
+                    "{p}/{}",
+                    hx(mask.map_or(0, |m| ne32(m, 0)) as u64)
+                ));
             }
         }
         KEY_VLAN => {
@@ -286,11 +315,22 @@ pub fn format_key_attr(out: &mut String, kind: u16, key: &[u8], mask: Option<&[u
                         let m = be32(m, i * 4);
                         parts.push(format!(
                             "label={}/0x{:x},tc={}/{:x},ttl={}/0x{:x},bos={}/{:x}",
-                            k >> 12, m >> 12, (k >> 9) & 7, (m >> 9) & 7, k & 0xff, m & 0xff, (k >> 8) & 1, (m >> 8) & 1
+                            k >> 12,
+                            m >> 12,
+                            (k >> 9) & 7,
+                            (m >> 9) & 7,
+                            k & 0xff,
+                            m & 0xff,
+                            (k >> 8) & 1,
+                            (m >> 8) & 1
                         ));
                     }
                     Some(m) => {
-                        out.push_str(&format!("(key length {} != mask length {}))", key.len(), m.len()));
+                        out.push_str(&format!(
+                            "(key length {} != mask length {}))",
+                            key.len(),
+                            m.len()
+                        ));
                         return;
                     }
                 }
@@ -326,13 +366,24 @@ pub fn format_key_attr(out: &mut String, kind: u16, key: &[u8], mask: Option<&[u
 }
 
 /// Formats a whole key with its optional mask (`odp_flow_format`).
-pub fn format_flow(key: &[u8], mask: Option<&[u8]>, names: Option<&PortNames>, verbose: bool) -> String {
+pub fn format_flow(
+    key: &[u8],
+    mask: Option<&[u8]>,
+    names: Option<&PortNames>,
+    verbose: bool,
+) -> String {
     let mut out = String::new();
     format_flow_into(&mut out, key, mask, names, verbose);
     out
 }
 
-fn format_flow_into(out: &mut String, key: &[u8], mask: Option<&[u8]>, names: Option<&PortNames>, verbose: bool) {
+fn format_flow_into(
+    out: &mut String,
+    key: &[u8],
+    mask: Option<&[u8]>,
+    names: Option<&PortNames>,
+    verbose: bool,
+) {
     if key.is_empty() {
         out.push_str("<empty>");
         return;
@@ -347,7 +398,7 @@ fn format_flow_into(out: &mut String, key: &[u8], mask: Option<&[u8]>, names: Op
         }
         let nested = matches!(a.kind, KEY_ENCAP | KEY_TUNNEL);
         let ma = mask.and_then(|m| find(m, a.kind)).map(|m| m.payload);
-        let wildcard = mask.is_some() && ma.is_none_or(|m| mask_is(a.kind, m, 0));
+        let wildcard = mask.is_some() && ma.map_or(true, |m| mask_is(a.kind, m, 0));
         if verbose || !wildcard || nested {
             let zeros;
             let ma = match (ma, wildcard) {
@@ -377,7 +428,10 @@ fn format_flow_into(out: &mut String, key: &[u8], mask: Option<&[u8]>, names: Op
             out.push_str("<empty>");
         }
         let tail = &key[key.len() - left..];
-        out.push_str(&format!(",***{left} leftover bytes*** ({})", tail.iter().map(|x| format!("{x:02x}")).collect::<String>()));
+        out.push_str(&format!(
+            ",***{left} leftover bytes*** ({})",
+            tail.iter().map(|x| format!("{x:02x}")).collect::<String>()
+        ));
     }
     if !has_ethtype {
         if let Some(m) = mask.and_then(|m| find(m, KEY_ETHERTYPE)) {

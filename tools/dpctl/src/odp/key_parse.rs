@@ -30,7 +30,9 @@ pub fn parse_value(kind: Kind, s: &str, what: &str) -> Result<Vec<u8>, ParseErro
         Kind::Ip6 => s.parse::<Ipv6Addr>().map_err(|_| bad())?.octets().to_vec(),
         Kind::U8 | Kind::U8x => vec![num_max(s, 0xff, what)? as u8],
         Kind::Be16 | Kind::Be16x => (num_max(s, 0xffff, what)? as u16).to_be_bytes().to_vec(),
-        Kind::Label => (num_max(s, 0xffff_ffff, what)? as u32).to_be_bytes().to_vec(),
+        Kind::Label => (num_max(s, 0xffff_ffff, what)? as u32)
+            .to_be_bytes()
+            .to_vec(),
         Kind::Frag => vec![match s {
             "no" => 0,
             "first" => 1,
@@ -60,10 +62,18 @@ fn prefix_mask(kind: Kind, m: &str) -> Option<Vec<u8>> {
 }
 
 /// Parses `field=value[/mask],...` of a struct attribute into key and mask.
-pub fn parse_fields(name: &str, fs: &[Field], len: usize, args: &str) -> Result<(Vec<u8>, Vec<u8>), ParseError> {
+pub fn parse_fields(
+    name: &str,
+    fs: &[Field],
+    len: usize,
+    args: &str,
+) -> Result<(Vec<u8>, Vec<u8>), ParseError> {
     let mut key = vec![0u8; len];
     let mut mask = vec![0u8; len];
-    for item in split_top(args)?.into_iter().filter(|i| !i.trim().is_empty()) {
+    for item in split_top(args)?
+        .into_iter()
+        .filter(|i| !i.trim().is_empty())
+    {
         let Some((fname, val)) = item.split_once('=') else {
             return err(format!("{name}: \"{item}\" is not field=value"));
         };
@@ -106,7 +116,12 @@ fn ne_value(name: &str, args: &str, width: usize) -> Result<(Vec<u8>, Vec<u8>), 
 }
 
 /// `+a-b` / `a|b` / number[/mask] flag syntax.
-pub fn parse_flags(name: &str, args: &str, names: &[&str], max: u32) -> Result<(u32, u32), ParseError> {
+pub fn parse_flags(
+    name: &str,
+    args: &str,
+    names: &[&str],
+    max: u32,
+) -> Result<(u32, u32), ParseError> {
     let s = args.trim();
     if s.starts_with('+') || s.starts_with('-') {
         let (mut v, mut m) = (0u32, 0u32);
@@ -210,13 +225,18 @@ fn u128_value(name: &str, s: &str) -> Result<Vec<u8>, ParseError> {
     let v = if let Some(h) = s.strip_prefix("0x") {
         u128::from_str_radix(h, 16).map_err(|_| ParseError(format!("{name}: bad value \"{s}\"")))?
     } else {
-        s.parse::<u128>().map_err(|_| ParseError(format!("{name}: bad value \"{s}\"")))?
+        s.parse::<u128>()
+            .map_err(|_| ParseError(format!("{name}: bad value \"{s}\"")))?
     };
     Ok(v.to_le_bytes().to_vec())
 }
 
 /// Parses one key item into its key and mask attribute payloads.
-pub fn parse_key_attr(name: &str, args: &str, ports: Option<&PortNumbers>) -> Result<(u16, Vec<u8>, Vec<u8>), ParseError> {
+pub fn parse_key_attr(
+    name: &str,
+    args: &str,
+    ports: Option<&PortNumbers>,
+) -> Result<(u16, Vec<u8>, Vec<u8>), ParseError> {
     let kind = match name {
         "skb_priority" => KEY_PRIORITY,
         "in_port" => KEY_IN_PORT,
@@ -265,7 +285,9 @@ pub fn parse_key_attr(name: &str, args: &str, ports: Option<&PortNumbers>) -> Re
             };
             (port.to_ne_bytes().to_vec(), m.to_ne_bytes().to_vec())
         }
-        KEY_PRIORITY | KEY_SKB_MARK | KEY_DP_HASH | KEY_RECIRC_ID | KEY_CT_MARK => ne_value(name, args, 4)?,
+        KEY_PRIORITY | KEY_SKB_MARK | KEY_DP_HASH | KEY_RECIRC_ID | KEY_CT_MARK => {
+            ne_value(name, args, 4)?
+        }
         KEY_CT_ZONE => ne_value(name, args, 2)?,
         KEY_ETHERTYPE => {
             let (v, m) = value_mask(args.trim());
@@ -283,7 +305,10 @@ pub fn parse_key_attr(name: &str, args: &str, ports: Option<&PortNumbers>) -> Re
         }
         KEY_TCP_FLAGS => {
             let (v, m) = parse_flags(name, args, &TCP_FLAG_NAMES, 0x0fff)?;
-            ((v as u16).to_be_bytes().to_vec(), (m as u16).to_be_bytes().to_vec())
+            (
+                (v as u16).to_be_bytes().to_vec(),
+                (m as u16).to_be_bytes().to_vec(),
+            )
         }
         KEY_CT_STATE => {
             let (v, m) = parse_flags(name, args, &CT_STATE_NAMES, u32::MAX)?;
@@ -303,9 +328,11 @@ pub fn parse_key_attr(name: &str, args: &str, ports: Option<&PortNumbers>) -> Re
             (Some(fs), Some(len)) => parse_fields(name, fs, len, args)?,
             _ => {
                 let (v, m) = value_mask(args);
-                let v = hex_bytes(v).ok_or_else(|| ParseError(format!("{name}: bad hex \"{v}\"")))?;
+                let v =
+                    hex_bytes(v).ok_or_else(|| ParseError(format!("{name}: bad hex \"{v}\"")))?;
                 let m = match m {
-                    Some(m) => hex_bytes(m).ok_or_else(|| ParseError(format!("{name}: bad hex mask \"{m}\"")))?,
+                    Some(m) => hex_bytes(m)
+                        .ok_or_else(|| ParseError(format!("{name}: bad hex mask \"{m}\"")))?,
                     None => vec![0xff; v.len()],
                 };
                 (v, m)
@@ -320,19 +347,37 @@ pub fn parse_key_attr(name: &str, args: &str, ports: Option<&PortNumbers>) -> Re
 pub fn parse_flow(s: &str, ports: Option<&PortNumbers>) -> Result<(Vec<u8>, Vec<u8>), ParseError> {
     let mut key = Writer::new();
     let mut mask = Writer::new();
-    parse_into(s, ports, &mut key, &mut mask)?;
+    // odp_flow_from_string's "syntax error at REST", followed by what is
+    // wrong there.
+    parse_into(s, ports, &mut key, &mut mask).map_err(|(at, e)| {
+        let rest = s.get(offset_in(s, at)..).unwrap_or(s);
+        ParseError(format!("syntax error at {rest}: {e}"))
+    })?;
     Ok((key.take(), mask.take()))
 }
 
-fn parse_into(s: &str, ports: Option<&PortNumbers>, key: &mut Writer, mask: &mut Writer) -> Result<(), ParseError> {
-    for item in split_top(s)? {
+/// Byte offset of `part` (a subslice of `whole`) in `whole`.
+fn offset_in(whole: &str, part: &str) -> usize {
+    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
+}
+
+/// Parses the items of `s`; a failure carries the (innermost) item that
+/// failed, a subslice of `s`.
+fn parse_into<'a>(
+    s: &'a str,
+    ports: Option<&PortNumbers>,
+    key: &mut Writer,
+    mask: &mut Writer,
+) -> Result<(), (&'a str, ParseError)> {
+    for item in split_top(s).map_err(|e| (s, e))? {
         let item = item.trim();
         if item.is_empty() {
             continue;
         }
-        let (name, args) = call(item)?;
+        let at = item;
+        let (name, args) = call(item).map_err(|e| (at, e))?;
         let Some(args) = args else {
-            return err(format!("\"{name}\": expected {name}(...)"));
+            return Err((at, ParseError(format!("\"{name}\": expected {name}(...)"))));
         };
         if name == "encap" {
             let k = key.nest_noflag(KEY_ENCAP);
@@ -342,7 +387,7 @@ fn parse_into(s: &str, ports: Option<&PortNumbers>, key: &mut Writer, mask: &mut
             mask.nest_end(m);
             continue;
         }
-        let (kind, k, m) = parse_key_attr(name, args, ports)?;
+        let (kind, k, m) = parse_key_attr(name, args, ports).map_err(|e| (at, e))?;
         key.attr(kind, &k);
         mask.attr(kind, &m);
     }
@@ -354,14 +399,29 @@ pub fn split_ufid(s: &str) -> Result<(Option<[u8; 16]>, &str), ParseError> {
     let Some(rest) = s.strip_prefix("ufid:") else {
         return Ok((None, s));
     };
-    let uuid = rest.get(..36).ok_or_else(|| ParseError("ufid: too short".into()))?;
+    let uuid = rest
+        .get(..36)
+        .ok_or_else(|| ParseError("ufid: too short".into()))?;
     let hex: String = uuid.chars().filter(|c| *c != '-').collect();
-    let valid = uuid.char_indices().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() });
-    let bytes = hex_bytes(&hex).filter(|b| b.len() == 16 && valid).ok_or_else(|| ParseError(format!("ufid: bad UUID \"{uuid}\"")))?;
+    let valid = uuid.char_indices().all(|(i, c)| {
+        if [8, 13, 18, 23].contains(&i) {
+            c == '-'
+        } else {
+            c.is_ascii_hexdigit()
+        }
+    });
+    let bytes = hex_bytes(&hex)
+        .filter(|b| b.len() == 16 && valid)
+        .ok_or_else(|| ParseError(format!("ufid: bad UUID \"{uuid}\"")))?;
     let mut u = [0u8; 16];
     // OVS stores a UUID as four 32-bit words in host order.
     for i in 0..4 {
-        let w = u32::from_be_bytes([bytes[i * 4], bytes[i * 4 + 1], bytes[i * 4 + 2], bytes[i * 4 + 3]]);
+        let w = u32::from_be_bytes([
+            bytes[i * 4],
+            bytes[i * 4 + 1],
+            bytes[i * 4 + 2],
+            bytes[i * 4 + 3],
+        ]);
         u[i * 4..i * 4 + 4].copy_from_slice(&w.to_ne_bytes());
     }
     let rest = &rest[36..];
@@ -372,7 +432,9 @@ pub fn split_ufid(s: &str) -> Result<(Option<[u8; 16]>, &str), ParseError> {
 pub fn format_ufid(u: &[u8]) -> String {
     let mut w = [0u32; 4];
     for (i, x) in w.iter_mut().enumerate() {
-        *x = u.get(i * 4..i * 4 + 4).map_or(0, |b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]]));
+        *x = u
+            .get(i * 4..i * 4 + 4)
+            .map_or(0, |b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]]));
     }
     format!(
         "ufid:{:08x}-{:04x}-{:04x}-{:04x}-{:04x}{:08x}",

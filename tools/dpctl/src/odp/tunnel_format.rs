@@ -74,8 +74,12 @@ pub fn format_tunnel(out: &mut String, key: &[u8], mask: Option<&[u8]>, verbose:
             }
             TUN_IPV4_SRC => format_field(out, &field("src", Kind::Ip4), a.payload, ma, verbose),
             TUN_IPV4_DST => format_field(out, &field("dst", Kind::Ip4), a.payload, ma, verbose),
-            TUN_IPV6_SRC => format_field(out, &field("ipv6_src", Kind::Ip6), a.payload, ma, verbose),
-            TUN_IPV6_DST => format_field(out, &field("ipv6_dst", Kind::Ip6), a.payload, ma, verbose),
+            TUN_IPV6_SRC => {
+                format_field(out, &field("ipv6_src", Kind::Ip6), a.payload, ma, verbose)
+            }
+            TUN_IPV6_DST => {
+                format_field(out, &field("ipv6_dst", Kind::Ip6), a.payload, ma, verbose)
+            }
             TUN_TOS => format_field(out, &field("tos", Kind::U8x), a.payload, ma, verbose),
             TUN_TTL => format_field(out, &field("ttl", Kind::U8), a.payload, ma, verbose),
             TUN_DONT_FRAGMENT => flags |= F_DF,
@@ -113,7 +117,12 @@ pub fn format_tunnel(out: &mut String, key: &[u8], mask: Option<&[u8]>, verbose:
     if verbose || mask.is_none() || mask_flags != 0 {
         out.push_str("flags(");
         if mask.is_some() {
-            out.push_str(&format_flags_masked(&TUN_FLAG_NAMES, flags, mask_flags & 0xf, 0xf));
+            out.push_str(&format_flags_masked(
+                &TUN_FLAG_NAMES,
+                flags,
+                mask_flags & 0xf,
+                0xf,
+            ));
         } else {
             out.push_str(&format_flags(&TUN_FLAG_NAMES, flags, '|'));
         }
@@ -124,7 +133,11 @@ pub fn format_tunnel(out: &mut String, key: &[u8], mask: Option<&[u8]>, verbose:
 
 fn format_geneve(out: &mut String, opts: &[u8], mask: Option<&[u8]>, verbose: bool) {
     if let Some(m) = mask.filter(|m| m.len() != opts.len()) {
-        out.push_str(&format!("value len {} different from mask len {}", opts.len(), m.len()));
+        out.push_str(&format!(
+            "value len {} different from mask len {}",
+            opts.len(),
+            m.len()
+        ));
         return;
     }
     let mut at = 0;
@@ -137,18 +150,45 @@ fn format_geneve(out: &mut String, opts: &[u8], mask: Option<&[u8]>, verbose: bo
         let data_len = (rest[3] & 0x1f) as usize * 4;
         let len = 4 + data_len;
         if len > rest.len() {
-            out.push_str(&format!("opt len {len} greater than remaining {}", rest.len()));
+            out.push_str(&format!(
+                "opt len {len} greater than remaining {}",
+                rest.len()
+            ));
             return;
         }
         let m = mask.map(|m| &m[at..at + len]);
         out.push('{');
-        format_field(out, &field("class", Kind::Be16x), &rest[..2], m.map(|m| &m[..2]), verbose);
-        format_field(out, &field("type", Kind::U8x), &rest[2..3], m.map(|m| &m[2..3]), verbose);
-        let lm = m.map(|m| if m[3] & 0x1f == 0x1f { 0xff } else { m[3] & 0x1f });
-        format_field(out, &field("len", Kind::U8), &[data_len as u8], lm.as_ref().map(std::slice::from_ref), verbose);
+        format_field(
+            out,
+            &field("class", Kind::Be16x),
+            &rest[..2],
+            m.map(|m| &m[..2]),
+            verbose,
+        );
+        format_field(
+            out,
+            &field("type", Kind::U8x),
+            &rest[2..3],
+            m.map(|m| &m[2..3]),
+            verbose,
+        );
+        let lm = m.map(|m| {
+            if m[3] & 0x1f == 0x1f {
+                0xff
+            } else {
+                m[3] & 0x1f
+            }
+        });
+        format_field(
+            out,
+            &field("len", Kind::U8),
+            &[data_len as u8],
+            lm.as_ref().map(std::slice::from_ref),
+            verbose,
+        );
         let data = &rest[4..len];
         let dm = m.map(|m| &m[4..len]);
-        if data_len > 0 && (verbose || dm.is_none_or(|d| !all(d, 0))) {
+        if data_len > 0 && (verbose || dm.map_or(true, |d| !all(d, 0))) {
             out.push_str(&put_hex(data));
             if let Some(d) = dm.filter(|d| !all(d, 0xff)) {
                 out.push('/');

@@ -16,10 +16,13 @@ fn geneve(args: &str) -> Result<(Vec<u8>, Vec<u8>), ParseError> {
         let Some(body) = rest.strip_prefix('{') else {
             return err(format!("geneve: expected '{{' at \"{rest}\""));
         };
-        let end = body.find('}').ok_or_else(|| ParseError("geneve: missing '}'".into()))?;
+        let end = body
+            .find('}')
+            .ok_or_else(|| ParseError("geneve: missing '}'".into()))?;
         let opt = &body[..end];
         rest = body[end + 1..].trim_start_matches(',');
-        let (mut class, mut mclass, mut typ, mut mtyp, mut len, mut mlen) = (0u16, 0u16, 0u8, 0u8, 0u8, 0u8);
+        let (mut class, mut mclass, mut typ, mut mtyp, mut len, mut mlen) =
+            (0u16, 0u16, 0u8, 0u8, 0u8, 0u8);
         let (mut data, mut mdata) = (Vec::new(), Vec::new());
         for item in split_top(opt)?.into_iter().filter(|i| !i.is_empty()) {
             let (k, v) = match item.split_once('=') {
@@ -30,7 +33,8 @@ fn geneve(args: &str) -> Result<(Vec<u8>, Vec<u8>), ParseError> {
             match k {
                 "class" => {
                     class = num_max(v, 0xffff, "geneve class")? as u16;
-                    mclass = m.map_or(Ok(0xffff), |m| num_max(m, 0xffff, "geneve class mask"))? as u16;
+                    mclass =
+                        m.map_or(Ok(0xffff), |m| num_max(m, 0xffff, "geneve class mask"))? as u16;
                 }
                 "type" => {
                     typ = num_max(v, 0xff, "geneve type")? as u8;
@@ -48,7 +52,9 @@ fn geneve(args: &str) -> Result<(Vec<u8>, Vec<u8>), ParseError> {
                     let be = |s: &str, what: &str| -> Result<Vec<u8>, ParseError> {
                         let h = s.strip_prefix("0x").unwrap_or(s);
                         let h = format!("{:0>w$}", h, w = n * 2);
-                        hex_bytes(&h).filter(|b| b.len() == n).ok_or_else(|| ParseError(format!("geneve {what}: bad value \"{s}\"")))
+                        hex_bytes(&h)
+                            .filter(|b| b.len() == n)
+                            .ok_or_else(|| ParseError(format!("geneve {what}: bad value \"{s}\"")))
                     };
                     data = be(v, "data")?;
                     mdata = match m {
@@ -77,7 +83,10 @@ fn geneve(args: &str) -> Result<(Vec<u8>, Vec<u8>), ParseError> {
 pub fn parse_tunnel(args: &str) -> Result<(Vec<u8>, Vec<u8>), ParseError> {
     let mut fields: Vec<(u16, Vec<u8>, Vec<u8>)> = Vec::new();
     let (mut flags, mut mflags) = (0u32, 0u32);
-    for item in split_top(args)?.into_iter().filter(|i| !i.trim().is_empty()) {
+    for item in split_top(args)?
+        .into_iter()
+        .filter(|i| !i.trim().is_empty())
+    {
         let item = item.trim();
         if let (name @ ("flags" | "geneve"), Some(inner)) = call(item)? {
             if name == "flags" {
@@ -96,9 +105,16 @@ pub fn parse_tunnel(args: &str) -> Result<(Vec<u8>, Vec<u8>), ParseError> {
         let (v, m) = value_mask(v);
         let (attr, kind) = match k {
             "tun_id" => {
-                let val = num(v).ok_or_else(|| ParseError(format!("tunnel(tun_id): bad value \"{v}\"")))?;
-                let mv = m.map_or(Some(u64::MAX), num).ok_or_else(|| ParseError("tunnel(tun_id): bad mask".into()))?;
-                fields.push((TUN_ID, val.to_be_bytes().to_vec(), mv.to_be_bytes().to_vec()));
+                let val = num(v)
+                    .ok_or_else(|| ParseError(format!("tunnel(tun_id): bad value \"{v}\"")))?;
+                let mv = m
+                    .map_or(Some(u64::MAX), num)
+                    .ok_or_else(|| ParseError("tunnel(tun_id): bad mask".into()))?;
+                fields.push((
+                    TUN_ID,
+                    val.to_be_bytes().to_vec(),
+                    mv.to_be_bytes().to_vec(),
+                ));
                 continue;
             }
             "src" => (TUN_IPV4_SRC, Kind::Ip4),

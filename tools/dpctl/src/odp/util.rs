@@ -29,12 +29,18 @@ pub fn put_hex(b: &[u8]) -> String {
 
 /// Bytes as `%02x` separated by spaces (odp-util's generic key format).
 pub fn spaced_hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect::<Vec<_>>().join(" ")
+    b.iter()
+        .map(|x| format!("{x:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A MAC address.
 pub fn mac(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect::<Vec<_>>().join(":")
+    b.iter()
+        .map(|x| format!("{x:02x}"))
+        .collect::<Vec<_>>()
+        .join(":")
 }
 
 /// An IPv4 address from 4 bytes.
