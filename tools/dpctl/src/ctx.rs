@@ -21,6 +21,8 @@ pub struct Options {
     pub may_create: bool,
     /// `--json`: machine-readable output.
     pub json: bool,
+    /// `--count N`: `monitor` and `upcalls` stop after N events.
+    pub count: Option<u64>,
 }
 
 /// The running command's context.

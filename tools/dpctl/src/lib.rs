@@ -17,6 +17,7 @@ pub mod log;
 pub mod monitor;
 pub mod nl;
 pub mod odp;
+pub mod packets;
 pub mod target;
 pub mod upcalls;
 

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 /// del-if DP IFACE..., dump-flows [DP] [filter=...] [type=...],
 /// add-flow [DP] FLOW ACTIONS, mod-flow [DP] FLOW ACTIONS,
 /// get-flow [DP] ufid:UFID, del-flow [DP] FLOW, del-flows [DP],
-/// monitor, upcalls DP [PORT].
+/// monitor, upcalls DP [PORT], execute [DP] FLOW ACTIONS PACKET.
 #[derive(Debug, Parser)]
 #[command(name = "ovsd-dpctl", version, about, long_about = None)]
 struct Args {
@@ -41,9 +41,12 @@ struct Args {
     /// mod-flow: create the flow if it does not exist.
     #[arg(long = "may-create")]
     may_create: bool,
-    /// JSON output (show, dump-dps, dump-flows).
+    /// JSON output (show, dump-dps, dump-flows, monitor, upcalls).
     #[arg(long)]
     json: bool,
+    /// monitor, upcalls: exit after N events.
+    #[arg(long, value_name = "N")]
+    count: Option<u64>,
     /// The command.
     command: String,
     /// Its arguments.
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
             clear: a.clear,
             may_create: a.may_create,
             json: a.json,
+            count: a.count,
         },
         target: Choice::from_args(a.kernel, a.socket),
     };

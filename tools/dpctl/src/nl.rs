@@ -185,9 +185,27 @@ impl Client {
         }
     }
 
-    /// Receives the next message (any sequence number), waiting for it.
+    /// Receives the next datagram's messages (any sequence number),
+    /// waiting as long as it takes. A socket overrun (`ENOBUFS`: the
+    /// datapath dropped messages for this socket) is reported once on
+    /// stderr and the wait goes on.
     pub fn next_message(&mut self, hdr: usize) -> Result<Vec<Message>, Errno> {
-        let n = self.sock.recv(&mut self.buf, true)?;
+        let n = loop {
+            match self.sock.recv(&mut self.buf, true) {
+                Ok(n) => break n,
+                // The native client's wait is bounded: wait again.
+                Err(e) if e.kind() == io::ErrorKind::TimedOut => continue,
+                Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {
+                    eprintln!(
+                        "{}: messages lost ({})",
+                        crate::PROGRAM,
+                        Errno(libc::ENOBUFS).text()
+                    );
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
         Ok(MsgIter::new(&self.buf[..n])
             .filter_map(|m| Message::decode(m.bytes(), hdr))
             .collect())

@@ -1,6 +1,7 @@
 //! The commands, one module per group, and the table that dispatches them.
 
 pub mod dp;
+pub mod execute;
 pub mod flow;
 pub mod port;
 pub mod show;
@@ -99,6 +100,12 @@ pub const COMMANDS: &[Command] = &[
         min: 0,
         max: 2,
         run: flow::del_flows,
+    },
+    Command {
+        name: "execute",
+        min: 3,
+        max: 4,
+        run: execute::execute,
     },
     Command {
         name: "monitor",
