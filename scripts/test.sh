@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin:$HOME/.cargo/bin"
 
-APT_PACKAGES=(iproute2 openvswitch-switch openvswitch-common linux-source-6.12)
+APT_PACKAGES=(iproute2 openvswitch-switch openvswitch-common linux-source-6.12 iputils-ping iputils-arping netcat-openbsd ethtool)
 PYROUTE2=pyroute2==0.9.7
 
 log() { echo "scripts/test.sh: $*" >&2; }

@@ -20,6 +20,7 @@ const KEY_IN_PORT: u16 = 3;
 const KEY_ETHERNET: u16 = 4;
 const KEY_ETHERTYPE: u16 = 6;
 const KEY_IPV4: u16 = 7;
+const KEY_ARP: u16 = 13;
 const KEY_RECIRC_ID: u16 = 20;
 const ACT_OUTPUT: u16 = 1;
 const ACT_USERSPACE: u16 = 2;
@@ -448,3 +449,65 @@ fn inject_on_an_unknown_port_is_refused() {
     let _ = Collect::default();
 }
 
+
+/// An ARP frame (`op` 1 request, 2 reply) from `sha`/`spa` to `tha`/`tpa`.
+fn arp_frame(op: u16, sha: [u8; 6], spa: [u8; 4], tha: [u8; 6], tpa: [u8; 4]) -> Vec<u8> {
+    let mut f = Vec::new();
+    f.extend_from_slice(if op == 1 { &[0xff; 6] } else { &tha });
+    f.extend_from_slice(&sha);
+    f.extend_from_slice(&[0x08, 0x06, 0, 1, 0x08, 0, 6, 4]);
+    f.extend_from_slice(&op.to_be_bytes());
+    f.extend_from_slice(&sha);
+    f.extend_from_slice(&spa);
+    f.extend_from_slice(&tha);
+    f.extend_from_slice(&tpa);
+    f
+}
+
+/// `in_port(port),eth(),eth_type(0x0806),arp()` (or `...0x0800),ipv4()`)
+/// as ovs-dpctl sends it: a key and a mask wildcarding everything but the
+/// port and the EtherType.
+fn wild_match(port: u32, arp: bool) -> Vec<A> {
+    let attrs = |in_port: u32, ethertype: [u8; 2]| {
+        vec![
+            A::U32(KEY_IN_PORT, in_port),
+            A::Raw(KEY_ETHERNET, vec![0; 12]),
+            A::Raw(KEY_ETHERTYPE, ethertype.to_vec()),
+            if arp {
+                A::Raw(KEY_ARP, vec![0; 24])
+            } else {
+                A::Raw(KEY_IPV4, vec![0; 12])
+            },
+        ]
+    };
+    let ethertype = if arp { [0x08, 0x06] } else { [0x08, 0x00] };
+    vec![
+        A::Nest(OVS_FLOW_ATTR_KEY, attrs(port, ethertype)),
+        A::Nest(OVS_FLOW_ATTR_MASK, attrs(u32::MAX, [0xff, 0xff])),
+    ]
+}
+
+#[test]
+fn wildcarded_flows_match_arp_requests_and_replies_both_ways() {
+    let core = core();
+    let mut c = Client::new(&core, 1);
+    let me = c.sock.portid();
+    datapath(&mut c, me, 0);
+    let req = arp_frame(1, MAC1, [10, 0, 0, 1], [0; 6], [10, 0, 0, 2]);
+    // misses first: they must leave nothing behind in the mask cache
+    assert!(core.inject("p1", &req));
+    assert!(core.inject("p1", &req));
+    assert_eq!(messages(c.mcast.take()).len(), 2);
+    for (i, o, arp) in [(1, 2, true), (1, 2, false), (2, 1, true), (2, 1, false)] {
+        let mut attrs = wild_match(i, arp);
+        attrs.push(actions(vec![A::U32(ACT_OUTPUT, o)]));
+        let r = c.req("ovs_flow", OVS_FLOW_CMD_NEW, NLM_F_ACK, DP, &attrs);
+        assert_eq!(r.last().and_then(Msg::errno), Some(0), "{r:?}");
+    }
+    let rep = arp_frame(2, MAC2, [10, 0, 0, 2], MAC1, [10, 0, 0, 1]);
+    assert!(core.inject("p1", &req));
+    assert!(core.inject("p2", &rep));
+    assert_eq!(core.take_transmitted("p2"), vec![req]);
+    assert_eq!(core.take_transmitted("p1"), vec![rep]);
+    assert_eq!(dp_stats(&mut c)[..3], [2, 2, 0]);
+}

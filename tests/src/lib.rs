@@ -20,6 +20,7 @@ pub mod env;
 pub mod expected;
 pub mod genl_text;
 pub mod genl_wire;
+pub mod hosts;
 pub mod links;
 pub mod loadgen;
 pub mod native;

@@ -41,6 +41,12 @@ impl Netns {
         Ok(Netns { holder, ns })
     }
 
+    /// The holder's process id (`ip link set DEV netns PID` moves a device
+    /// into this namespace).
+    pub fn pid(&self) -> u32 {
+        self.holder.id()
+    }
+
     /// Makes `cmd` join this namespace just before it execs.
     pub fn enter_on_spawn(&self, cmd: &mut Command) {
         let fd = self.ns.as_raw_fd();

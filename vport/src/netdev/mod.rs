@@ -25,6 +25,7 @@ use crate::rtnl::RtnlGuard;
 mod counters;
 mod ifname;
 mod packet;
+mod packet_io;
 mod procnet;
 mod registry;
 mod sys;

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use genl::Errno;
 
 use super::registry::Registry;
-use super::{ifname, procnet, sys};
+use super::{ifname, packet_io, procnet, sys};
 use super::{Backend, DevCounters, DevStats, Netdev, NetdevKind};
 use crate::rtnl::RtnlGuard;
 
@@ -124,6 +124,7 @@ fn open_socket(name: &str, ifindex: i32) -> Result<Option<OwnedFd>, Errno> {
     setsockopt(&fd, libc::PACKET_ADD_MEMBERSHIP, &mreq)?;
     // Only ingress, as the kernel's rx handler; older kernels lack it.
     let _ = setsockopt(&fd, libc::PACKET_IGNORE_OUTGOING, &1 as &libc::c_int);
+    packet_io::enable(fd.as_fd()).map_err(|e| sys::errno(&e))?;
     Ok(Some(fd))
 }
 
@@ -220,6 +221,20 @@ impl Netdev for PacketDev {
 
     fn counters(&self) -> Option<&DevCounters> {
         None
+    }
+
+    fn transmit(&self, frame: &[u8]) -> Result<(), Errno> {
+        match &self.sock {
+            Some(s) => packet_io::transmit(s.as_fd(), frame),
+            None => Ok(()),
+        }
+    }
+
+    fn receive(&self, buf: &mut [u8]) -> Result<Option<usize>, Errno> {
+        match &self.sock {
+            Some(s) => packet_io::receive(s.as_fd(), buf),
+            None => Ok(None),
+        }
     }
 }
 

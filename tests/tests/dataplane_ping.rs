@@ -1,0 +1,88 @@
+//! Real packets through ovsd: two host namespaces joined by veth pairs to a
+//! datapath whose flows Debian's `ovs-dpctl` installed; ARP and ping work,
+//! and `dump-flows` counts the packets.
+//!
+//! Runs as root in private network namespaces, never in the host's.
+
+use ovsd_tests::hosts::Host;
+use ovsd_tests::{dpctl, links, prereq, Daemon, TestEnv};
+use std::path::Path;
+
+/// The `packets:N` of the flow whose printed match starts with `prefix`.
+fn packets(dump: &str, prefix: &str) -> Option<u64> {
+    let line = dump.lines().find(|l| l.starts_with(prefix))?;
+    let rest = line.split("packets:").nth(1)?;
+    rest.split(',').next()?.trim().parse().ok()
+}
+
+/// `add-flow` for both directions between ports 1 and 2 of `match_`.
+fn both_ways(daemon: &Daemon, dpctl: &Path, match_: &str) {
+    for (i, o) in [(1, 2), (2, 1)] {
+        dpctl::run_ok(
+            daemon,
+            dpctl,
+            &["add-flow", "dp0", &format!("in_port({i}),{match_}"), &o.to_string()],
+        );
+    }
+}
+
+#[test]
+fn hosts_ping_through_flows_added_by_ovs_dpctl() {
+    let env = TestEnv::new();
+    let (Some(dpctl), Some(ip), Some(ping)) = (
+        dpctl::require(),
+        links::require_ip(),
+        prereq::program("ping", "iputils-ping"),
+    ) else {
+        return;
+    };
+    if !links::require_private_netns(&env) {
+        return;
+    }
+    let h1 = Host::new(&env, &ip, "h1-ovs", "10.0.0.1");
+    let h2 = Host::new(&env, &ip, "h2-ovs", "10.0.0.2");
+    let daemon = Daemon::start_with(&env, &["--netdev", "tap"]);
+    dpctl::run_ok(&daemon, &dpctl, &["add-dp", "dp0"]);
+    dpctl::run_ok(&daemon, &dpctl, &["add-if", "dp0", &h1.port]);
+    dpctl::run_ok(&daemon, &dpctl, &["add-if", "dp0", &h2.port]);
+
+    both_ways(&daemon, &dpctl, "eth(),eth_type(0x0806),arp()");
+    both_ways(&daemon, &dpctl, "eth(),eth_type(0x0800),ipv4()");
+    let out = h1.ping(&ping, &h2.addr, 3);
+    assert!(
+        out.success(),
+        "ping through the datapath failed\n{out}\n{}\n{}\n--- ovsd log ---\n{}",
+        dpctl::run(&daemon, &dpctl, &["show", "-s"]).text(),
+        dpctl::run(&daemon, &dpctl, &["dump-flows"]).text(),
+        daemon.log()
+    );
+
+    let dump = dpctl::run_ok(&daemon, &dpctl, &["dump-flows", "dp0"]).text();
+    let req = packets(&dump, "in_port(1),eth(),eth_type(0x0800)");
+    let rep = packets(&dump, "in_port(2),eth(),eth_type(0x0800)");
+    assert_eq!((req, rep), (Some(3), Some(3)), "echo requests and replies\n{dump}");
+    let arp = packets(&dump, "in_port(1),eth(),eth_type(0x0806)");
+    assert!(arp.is_some_and(|n| n >= 1), "h1's ARP request\n{dump}");
+
+    // without flows the echo requests miss, and with no upcall listener
+    // the misses are lost
+    dpctl::run_ok(&daemon, &dpctl, &["del-flows", "dp0"]);
+    let out = h1.ping(&ping, &h2.addr, 1);
+    assert!(!out.success(), "ping without flows succeeded\n{out}");
+
+    let show = dpctl::run_ok(&daemon, &dpctl, &["show", "dp0"]).text();
+    let lookups = show
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("lookups: "))
+        .unwrap_or_else(|| panic!("no lookups line\n{show}"));
+    let field = |name: &str| -> u64 {
+        lookups
+            .split_whitespace()
+            .find_map(|f| f.strip_prefix(name))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {lookups:?}"))
+    };
+    assert!(field("hit:") >= 6, "{show}");
+    assert!(field("missed:") >= 1, "{show}");
+    assert_eq!(field("missed:"), field("lost:"), "no listener: every miss lost\n{show}");
+}
