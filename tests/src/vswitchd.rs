@@ -22,6 +22,7 @@ pub const SCHEMA: &str = "/usr/share/openvswitch/vswitch.ovsschema";
 struct Programs {
     tool: PathBuf,
     server: PathBuf,
+    appctl: PathBuf,
     vsctl: PathBuf,
     vswitchd: PathBuf,
 }
@@ -32,6 +33,7 @@ impl Programs {
         let programs = Programs {
             tool: prereq::program("ovsdb-tool", "openvswitch-common")?,
             server: prereq::program("ovsdb-server", "openvswitch-common")?,
+            appctl: prereq::program("ovs-appctl", "openvswitch-common")?,
             vsctl: prereq::program("ovs-vsctl", "openvswitch-switch")?,
             vswitchd: prereq::program("ovs-vswitchd", "openvswitch-switch")?,
         };
@@ -154,8 +156,21 @@ impl<'d, 'e> Vswitchd<'d, 'e> {
     fn start_vswitchd(&mut self) {
         let mut cmd = self.command(&self.programs.vswitchd, true);
         cmd.arg(format!("unix:{}", self.db_socket().display()))
-            .arg(format!("--log-file={}", self.log_path().display()));
+            .arg(format!("--log-file={}", self.log_path().display()))
+            .arg(format!("--unixctl={}", self.ctl_socket().display()));
         self.vswitchd = Some(self.spawn(cmd, "ovs-vswitchd"));
+    }
+
+    fn ctl_socket(&self) -> PathBuf {
+        self.dir.join("ovs-vswitchd.ctl")
+    }
+
+    /// Runs `ovs-appctl -t <vswitchd's control socket> ARGS` under the
+    /// hang guard.
+    pub fn appctl(&self, args: &[&str]) -> Outcome {
+        let mut cmd = self.command(&self.programs.appctl, false);
+        cmd.arg("-t").arg(self.ctl_socket()).args(args);
+        run(&mut cmd, CLIENT_TIMEOUT)
     }
 
     /// Runs `ovs-vsctl --db=unix:<db.sock> ARGS` under the hang guard.
