@@ -59,6 +59,12 @@ pub struct Args {
     #[arg(long, value_name = "RULE")]
     pub fault: Vec<crate::core::faults::FaultRule>,
 
+    /// Write the module's kernel log lines ("openvswitch: netlink: Flow
+    /// actions may not be safe on all matching packets.", ...) to
+    /// /dev/kmsg, as the kernel module logs them; needs root. Off by default.
+    #[arg(long)]
+    pub kmsg: bool,
+
     /// What to do instead of serving.
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -69,6 +69,11 @@ fn run() -> Result<()> {
         locking: args.locking.into(),
         faults: ovsd::core::faults::Faults::new(args.fault.clone()),
         nr_cpu_ids: None,
+        kmsg: Arc::new(if args.kmsg {
+            ovsd::core::kmsg::Kmsg::open().context("--kmsg: cannot open /dev/kmsg")?
+        } else {
+            ovsd::core::kmsg::Kmsg::default()
+        }),
     });
     info!(
         locking = ?core.locking(),

@@ -194,7 +194,10 @@ fn a_hit_outputs_the_frame_and_counts_flow_and_datapath() {
     let frame = lldp_frame(50);
     assert!(core.inject("p1", &frame));
     assert!(core.inject("p1", &frame));
-    assert_eq!(core.take_transmitted("p2"), vec![frame.clone(), frame.clone()]);
+    assert_eq!(
+        core.take_transmitted("p2"),
+        vec![frame.clone(), frame.clone()]
+    );
     assert!(core.take_transmitted("p1").is_empty());
     assert_eq!(flow_stats(&mut c, lldp_key(1)), Some((2, 2 * 64)));
     assert_eq!(dp_stats(&mut c)[..3], [2, 0, 0]);
@@ -218,11 +221,17 @@ fn a_miss_sends_the_kernels_miss_upcall_to_the_ports_pid() {
     // queue_userspace_packet: KEY, then (sw hash) HASH, then PACKET
     assert_eq!(
         m.kinds(),
-        vec![OVS_PACKET_ATTR_KEY, OVS_PACKET_ATTR_HASH, OVS_PACKET_ATTR_PACKET]
+        vec![
+            OVS_PACKET_ATTR_KEY,
+            OVS_PACKET_ATTR_HASH,
+            OVS_PACKET_ATTR_PACKET
+        ]
     );
     assert_eq!(m.attr(OVS_PACKET_ATTR_PACKET).unwrap(), frame);
     let key = m.attr(OVS_PACKET_ATTR_KEY).unwrap();
-    let in_port = AttrIter::new(&key[..]).find(|a| a.kind == KEY_IN_PORT).unwrap();
+    let in_port = AttrIter::new(&key[..])
+        .find(|a| a.kind == KEY_IN_PORT)
+        .unwrap();
     assert_eq!(in_port.payload, 1u32.to_ne_bytes());
     // not aligned: the 17-byte packet attribute is padded to 4 bytes
     assert_eq!(m.bytes.len() % 4, 0);
@@ -350,7 +359,10 @@ fn recirculation_looks_the_packet_up_again() {
     assert_eq!(up.len(), 1);
     let key = up[0].attr(OVS_PACKET_ATTR_KEY).unwrap();
     let rid = AttrIter::new(&key[..]).find(|a| a.kind == KEY_RECIRC_ID);
-    assert_eq!(rid.map(|a| a.payload.to_vec()), Some(9u32.to_ne_bytes().to_vec()));
+    assert_eq!(
+        rid.map(|a| a.payload.to_vec()),
+        Some(9u32.to_ne_bytes().to_vec())
+    );
 }
 
 #[test]
@@ -449,7 +461,6 @@ fn inject_on_an_unknown_port_is_refused() {
     let _ = Collect::default();
 }
 
-
 /// An ARP frame (`op` 1 request, 2 reply) from `sha`/`spa` to `tha`/`tpa`.
 fn arp_frame(op: u16, sha: [u8; 6], spa: [u8; 4], tha: [u8; 6], tpa: [u8; 4]) -> Vec<u8> {
     let mut f = Vec::new();
@@ -510,4 +521,35 @@ fn wildcarded_flows_match_arp_requests_and_replies_both_ways() {
     assert_eq!(core.take_transmitted("p2"), vec![req]);
     assert_eq!(core.take_transmitted("p1"), vec![rep]);
     assert_eq!(dp_stats(&mut c)[..3], [2, 2, 0]);
+}
+
+#[test]
+fn a_drop_fault_loses_miss_upcalls_without_telling_the_receiver() {
+    let core = core_with(CoreConfig {
+        faults: ovsd::core::faults::Faults::new(vec!["ovs_packet:miss:drop".parse().unwrap()]),
+        ..CoreConfig::default()
+    });
+    let mut c = Client::new(&core, 1);
+    let me = c.sock.portid();
+    datapath(&mut c, me, 0);
+    assert!(core.inject("p1", &lldp_frame(3)));
+    assert!(c.mcast.take().is_empty());
+    assert_eq!(dp_stats(&mut c)[..3], [0, 1, 1]);
+    // ACTION upcalls still go up
+    let r = c.req(
+        "ovs_packet",
+        OVS_PACKET_CMD_EXECUTE,
+        NLM_F_ACK,
+        DP,
+        &[
+            A::Raw(OVS_PACKET_ATTR_PACKET, lldp_frame(3)),
+            A::Nest(OVS_PACKET_ATTR_KEY, vec![A::U32(KEY_IN_PORT, 1)]),
+            A::Nest(
+                OVS_PACKET_ATTR_ACTIONS,
+                vec![A::Nest(ACT_USERSPACE, vec![A::U32(USERSPACE_PID, me)])],
+            ),
+        ],
+    );
+    assert_eq!(r.last().and_then(Msg::errno), Some(0));
+    assert_eq!(messages(c.mcast.take()).len(), 1);
 }

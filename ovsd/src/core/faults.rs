@@ -7,7 +7,14 @@
 //!
 //! Rules are written `FAMILY:CMD:ACTION`: `ovs_flow:new:errno=ENOSPC`,
 //! `ovs_vport:*:delay=200ms`, `ovs_datapath:3:errno=12`. CMD is a command
-//! number, `new`/`del`/`get`/`set`/`execute`, or `*`.
+//! number, `new`/`del`/`get`/`set`/`execute`/`miss`/`action`, or `*`.
+//!
+//! Upcalls can be dropped on purpose: `ovs_packet:miss:drop` (every MISS
+//! upcall), `ovs_packet:action:drop` (every ACTION upcall),
+//! `ovs_packet:*:drop`. A dropped upcall is lost as if its receiver's queue
+//! were full (`n_lost` and the port's upcall failure counter count it), but
+//! the receiver is not told (no `ENOBUFS`): the message vanished in
+//! transit.
 
 use genl::Errno;
 use std::time::Duration;
@@ -20,6 +27,8 @@ pub enum Fault {
     Errno(Errno),
     /// Sleep this long inside the command's critical section.
     Delay(Duration),
+    /// Drop the upcall (`ovs_packet` MISS/ACTION only).
+    Drop,
 }
 
 /// One rule.
@@ -63,7 +72,8 @@ impl std::str::FromStr for FaultRule {
     fn from_str(s: &str) -> Result<FaultRule, String> {
         let bad = || {
             format!(
-                "bad fault rule {s:?} (want FAMILY:CMD:errno=ENAME|N or FAMILY:CMD:delay=DURATION)"
+                "bad fault rule {s:?} (want FAMILY:CMD:errno=ENAME|N, FAMILY:CMD:delay=DURATION \
+                 or ovs_packet:miss|action|*:drop)"
             )
         };
         let mut it = s.splitn(3, ':');
@@ -77,6 +87,8 @@ impl std::str::FromStr for FaultRule {
             "get" => Some(3),
             "set" => Some(4),
             "execute" => Some(3),
+            "miss" => Some(1),
+            "action" => Some(2),
             n => Some(n.parse().map_err(|_| bad())?),
         };
         let fault = match action.split_once('=') {
@@ -88,6 +100,7 @@ impl std::str::FromStr for FaultRule {
                 Fault::Errno(Errno(n))
             }
             Some(("delay", d)) => Fault::Delay(vport::parse_duration(d)?),
+            None if action == "drop" && family == "ovs_packet" => Fault::Drop,
             _ => return Err(bad()),
         };
         Ok(FaultRule {
@@ -124,8 +137,17 @@ impl Faults {
     pub fn errno(&self, family: &str, cmd: u8) -> Option<Errno> {
         self.matching(family, cmd).find_map(|r| match r.fault {
             Fault::Errno(e) => Some(e),
-            Fault::Delay(_) => None,
+            Fault::Delay(_) | Fault::Drop => None,
         })
+    }
+
+    /// True when upcalls of `cmd` (`OVS_PACKET_CMD_MISS`/`ACTION`) are to
+    /// be dropped.
+    pub fn drop_upcall(&self, cmd: u8) -> bool {
+        !self.rules.is_empty()
+            && self
+                .matching("ovs_packet", cmd)
+                .any(|r| r.fault == Fault::Drop)
     }
 
     /// Sleeps the delays configured for `family`/`cmd` (call it inside the
@@ -138,7 +160,7 @@ impl Faults {
             .matching(family, cmd)
             .filter_map(|r| match r.fault {
                 Fault::Delay(d) => Some(d),
-                Fault::Errno(_) => None,
+                Fault::Errno(_) | Fault::Drop => None,
             })
             .sum();
         if !total.is_zero() {
@@ -164,5 +186,19 @@ mod tests {
         assert_eq!(f.errno("ovs_flow", 1), Some(Errno(28)));
         assert_eq!(f.errno("ovs_flow", 2), None);
         assert_eq!(f.errno("ovs_vport", 9), None);
+    }
+
+    #[test]
+    fn drop_rules_name_upcall_commands_of_ovs_packet_only() {
+        let m: FaultRule = "ovs_packet:miss:drop".parse().unwrap();
+        assert_eq!((m.cmd, m.fault), (Some(1), Fault::Drop));
+        assert!("ovs_flow:new:drop".parse::<FaultRule>().is_err());
+        let f = Faults::new(vec![m]);
+        assert!(f.drop_upcall(1));
+        assert!(!f.drop_upcall(2));
+        assert_eq!(f.errno("ovs_packet", 1), None);
+        let all = Faults::new(vec!["ovs_packet:*:drop".parse().unwrap()]);
+        assert!(all.drop_upcall(1) && all.drop_upcall(2));
+        assert!(!Faults::default().drop_upcall(1));
     }
 }

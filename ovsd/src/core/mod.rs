@@ -3,6 +3,7 @@
 mod dispatch;
 mod dump;
 pub mod faults;
+pub mod kmsg;
 mod nlctrl;
 mod outbox;
 mod ovs;
@@ -57,6 +58,8 @@ pub struct CoreConfig {
     /// The emulated kernel's `nr_cpu_ids` (None: this machine's CPUs). It
     /// bounds vport upcall pid arrays and per-CPU pid replies.
     pub nr_cpu_ids: Option<usize>,
+    /// Where the module's kernel log lines go (nowhere by default).
+    pub kmsg: Arc<kmsg::Kmsg>,
 }
 
 impl Default for CoreConfig {
@@ -69,6 +72,7 @@ impl Default for CoreConfig {
             locking: Locking::default(),
             faults: faults::Faults::default(),
             nr_cpu_ids: None,
+            kmsg: Arc::default(),
         }
     }
 }
@@ -81,6 +85,8 @@ pub struct Core {
     locking: Locking,
     faults: faults::Faults,
     kernel: KernelVersion,
+    /// The module's kernel log.
+    kmsg: Arc<kmsg::Kmsg>,
     /// This core, for threads it starts (vport receive threads).
     me: std::sync::Weak<Core>,
 }
@@ -95,6 +101,7 @@ impl Core {
             locking: cfg.locking,
             faults: cfg.faults,
             kernel: cfg.kernel,
+            kmsg: cfg.kmsg,
             me: me.clone(),
         })
     }

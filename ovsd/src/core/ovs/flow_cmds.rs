@@ -207,12 +207,14 @@ pub(super) fn new(
         Some(u) => FlowId::Ufid(u),
         None => FlowId::Key(Box::new(m.key)),
     };
-    let acts = Arc::new(copy_actions_for(
-        acts_attr.payload,
-        &masked,
-        !a.has(OVS_FLOW_ATTR_PROBE),
-        dialect(core),
-    )?);
+    let log = !a.has(OVS_FLOW_ATTR_PROBE);
+    let acts = Arc::new(
+        copy_actions_for(acts_attr.payload, &masked, log, dialect(core)).inspect_err(|_| {
+            // ovs_flow_cmd_new
+            core.kmsg
+                .nlerr(log, "Flow actions may not be safe on all matching packets.")
+        })?,
+    );
     let want_reply = must_notify(core, req);
     let flags = req.msg.flags();
     let h = hdr(sock, req, OVS_FLOW_CMD_NEW);
@@ -298,12 +300,14 @@ pub(super) fn set(
         let m = parse_match(k.payload, a.get(OVS_FLOW_ATTR_MASK).map(|x| x.payload))?;
         if let Some(act) = a.get(OVS_FLOW_ATTR_ACTIONS) {
             let masked = Mask::new(m.mask).apply(&m.key);
-            acts = Some(Arc::new(copy_actions_for(
-                act.payload,
-                &masked,
-                !a.has(OVS_FLOW_ATTR_PROBE),
-                dialect(core),
-            )?));
+            let log = !a.has(OVS_FLOW_ATTR_PROBE);
+            acts = Some(Arc::new(
+                copy_actions_for(act.payload, &masked, log, dialect(core)).inspect_err(|_| {
+                    // get_flow_actions
+                    core.kmsg
+                        .nlerr(log, "Actions may not be safe on all matching packets")
+                })?,
+            ));
         }
         key = Some(m.key);
     } else if a.has(OVS_FLOW_ATTR_ACTIONS) {

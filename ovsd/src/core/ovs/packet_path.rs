@@ -240,4 +240,3 @@ fn seed() -> u64 {
     h.write_u64(0);
     h.finish() | 1
 }
-

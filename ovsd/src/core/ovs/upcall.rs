@@ -53,8 +53,13 @@ pub(crate) fn send(
     let res = if info.portid == 0 {
         Err(Errno(libc::ENOTCONN))
     } else {
-        let r = build(core, dp, pkt, key, info, scratch)
-            .and_then(|()| core.sockets.unicast(info.portid, scratch.as_bytes()));
+        let r = build(core, dp, pkt, key, info, scratch).and_then(|()| {
+            if core.faults.drop_upcall(info.cmd) {
+                // fault injection: lost in transit, the receiver not told
+                return Err(Errno::EAGAIN);
+            }
+            core.sockets.unicast(info.portid, scratch.as_bytes())
+        });
         // ovs_vport_update_upcall_stats
         if let Some(v) = input {
             let c = if r.is_ok() {
