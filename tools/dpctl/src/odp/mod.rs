@@ -12,6 +12,9 @@ pub mod tunnel_format;
 pub mod tunnel_parse;
 pub mod util;
 
+#[cfg(test)]
+mod robustness_tests;
+
 pub use actions_format::format_actions;
 pub use actions_parse::parse_actions;
 pub use key_format::format_flow;

@@ -140,7 +140,25 @@ pub fn parse_tunnel(args: &str) -> Result<(Vec<u8>, Vec<u8>), ParseError> {
             fields.push((attr, Vec::new(), Vec::new()));
         }
     }
-    fields.sort_by_key(|f| f.0);
+    // The kernel's order (ip_tun_to_nlattr), which is also the order its
+    // replies print in: addresses, tos, ttl, flags, ports, OAM, options.
+    const ORDER: [u16; 14] = [
+        TUN_ID,
+        TUN_IPV4_SRC,
+        TUN_IPV4_DST,
+        TUN_IPV6_SRC,
+        TUN_IPV6_DST,
+        TUN_TOS,
+        TUN_TTL,
+        TUN_DONT_FRAGMENT,
+        TUN_CSUM,
+        TUN_TP_SRC,
+        TUN_TP_DST,
+        TUN_OAM,
+        TUN_GENEVE_OPTS,
+        TUN_VXLAN_OPTS,
+    ];
+    fields.sort_by_key(|f| ORDER.iter().position(|&a| a == f.0).unwrap_or(ORDER.len()));
     let mut key = Writer::new();
     let mut mask = Writer::new();
     for (attr, k, m) in &fields {

@@ -43,31 +43,40 @@ pub fn mac(b: &[u8]) -> String {
         .join(":")
 }
 
+/// `N` bytes at `off`, zero-filled where `b` is too short (a printer
+/// must not panic on a malformed attribute; its length is checked, and
+/// reported, elsewhere).
+fn at<const N: usize>(b: &[u8], off: usize) -> [u8; N] {
+    let mut a = [0u8; N];
+    for (i, x) in a.iter_mut().enumerate() {
+        *x = b.get(off + i).copied().unwrap_or(0);
+    }
+    a
+}
+
 /// An IPv4 address from 4 bytes.
 pub fn ip4(b: &[u8]) -> String {
-    Ipv4Addr::new(b[0], b[1], b[2], b[3]).to_string()
+    Ipv4Addr::from(at::<4>(b, 0)).to_string()
 }
 
 /// An IPv6 address from 16 bytes.
 pub fn ip6(b: &[u8]) -> String {
-    let mut a = [0u8; 16];
-    a.copy_from_slice(&b[..16]);
-    Ipv6Addr::from(a).to_string()
+    Ipv6Addr::from(at::<16>(b, 0)).to_string()
 }
 
 /// Big-endian u16 at `off`.
 pub fn be16(b: &[u8], off: usize) -> u16 {
-    u16::from_be_bytes([b[off], b[off + 1]])
+    u16::from_be_bytes(at(b, off))
 }
 
 /// Big-endian u32 at `off`.
 pub fn be32(b: &[u8], off: usize) -> u32 {
-    u32::from_be_bytes([b[off], b[off + 1], b[off + 2], b[off + 3]])
+    u32::from_be_bytes(at(b, off))
 }
 
 /// Native-endian u32 at `off`.
 pub fn ne32(b: &[u8], off: usize) -> u32 {
-    u32::from_ne_bytes([b[off], b[off + 1], b[off + 2], b[off + 3]])
+    u32::from_ne_bytes(at(b, off))
 }
 
 /// The attribute `kind` among `attrs`.
