@@ -59,6 +59,8 @@ pub struct PutFlags {
     pub modify: bool,
     /// Zero the statistics.
     pub clear: bool,
+    /// Ask for the flow back (`NLM_F_ECHO`), for its statistics.
+    pub echo: bool,
 }
 
 /// What identifies a flow in a request.
@@ -81,7 +83,8 @@ impl Dpif {
         }
     }
 
-    /// Installs or modifies a flow.
+    /// Installs or modifies a flow; with `f.echo`, returns it as the
+    /// datapath reports it (its statistics).
     pub fn put_flow(
         &mut self,
         dp: i32,
@@ -89,15 +92,18 @@ impl Dpif {
         mask: &[u8],
         actions: &[u8],
         f: PutFlags,
-    ) -> Result<(), Errno> {
+    ) -> Result<Option<FlowInfo>, Errno> {
         let cmd = if f.create {
             fl::OVS_FLOW_CMD_NEW
         } else {
             fl::OVS_FLOW_CMD_SET
         };
-        let flags = if f.modify { 0 } else { NLM_F_CREATE };
+        let mut flags = if f.modify { 0 } else { NLM_F_CREATE };
+        if f.echo {
+            flags |= NLM_F_ECHO;
+        }
         let h = self.flow_hdr(cmd, dp, flags);
-        self.client.transact(h, false, |w| {
+        let r = self.client.transact(h, false, |w| {
             w.attr(fl::OVS_FLOW_ATTR_KEY, &id.key);
             if !mask.is_empty() {
                 w.attr(fl::OVS_FLOW_ATTR_MASK, mask);
@@ -110,7 +116,7 @@ impl Dpif {
                 w.attr_flag(fl::OVS_FLOW_ATTR_CLEAR);
             }
         })?;
-        Ok(())
+        Ok(r.first().map(FlowInfo::decode))
     }
 
     /// Reads one flow by UFID (or key).
@@ -120,11 +126,18 @@ impl Dpif {
         r.first().map(FlowInfo::decode).ok_or(Errno(libc::EPROTO))
     }
 
-    /// Deletes one flow by UFID (or key).
-    pub fn del_flow(&mut self, dp: i32, id: &FlowId) -> Result<(), Errno> {
-        let h = self.flow_hdr(fl::OVS_FLOW_CMD_DEL, dp, 0);
-        self.client.transact(h, false, |w| put_id(w, id))?;
-        Ok(())
+    /// Deletes one flow by UFID (or key); with `echo`, returns it as it
+    /// was (its final statistics).
+    pub fn del_flow(
+        &mut self,
+        dp: i32,
+        id: &FlowId,
+        echo: bool,
+    ) -> Result<Option<FlowInfo>, Errno> {
+        let flags = if echo { NLM_F_ECHO } else { 0 };
+        let h = self.flow_hdr(fl::OVS_FLOW_CMD_DEL, dp, flags);
+        let r = self.client.transact(h, false, |w| put_id(w, id))?;
+        Ok(r.first().map(FlowInfo::decode))
     }
 
     /// Deletes every flow of the datapath.

@@ -74,6 +74,12 @@ pub fn add_if(ctx: &Ctx, args: &[String]) -> CmdResult {
             _ => None,
         };
         if let Err(e) = dpif.add_port(dp.ifindex, &req) {
+            // dpif_port_add's rate-limited warning.
+            crate::log::warn(&format!(
+                "system@{}: failed to add {name} as port: {}",
+                dp.name,
+                e.text()
+            ));
             let f = Failure::new(format!("adding {name} to {} failed", args[0]), e.0);
             crate::report(&f);
             last = Err(Failure::new("", e.0));

@@ -312,6 +312,11 @@ fn parse_into(s: &str, ports: Option<&PortNumbers>, w: &mut Writer) -> Result<()
                     let off = match k {
                         "src" => 0,
                         "dst" => 6,
+                        // odp-util's parser wants a type= it then ignores.
+                        "type" => {
+                            num_max(v, 0xffff, "push_eth(type)")?;
+                            continue;
+                        }
                         _ => return err(format!("push_eth: unknown field \"{k}\"")),
                     };
                     b[off..off + 6].copy_from_slice(&parse_value(Kind::Eth, v, "push_eth")?);
