@@ -79,7 +79,10 @@ impl Host {
     pub fn ping(&self, ping: &Path, dst: &str, count: u32) -> Outcome {
         let mut cmd = self.command(ping);
         cmd.args(["-n", "-c", &count.to_string(), "-i", "0.2", "-W", "2", dst]);
-        run(&mut cmd, CLIENT_TIMEOUT + Duration::from_secs(u64::from(count) * 2))
+        run(
+            &mut cmd,
+            CLIENT_TIMEOUT + Duration::from_secs(u64::from(count) * 2),
+        )
     }
 
     /// `eth0`'s MAC address, `aa:bb:cc:dd:ee:ff`.

@@ -21,7 +21,12 @@ fn both_ways(daemon: &Daemon, dpctl: &Path, match_: &str) {
         dpctl::run_ok(
             daemon,
             dpctl,
-            &["add-flow", "dp0", &format!("in_port({i}),{match_}"), &o.to_string()],
+            &[
+                "add-flow",
+                "dp0",
+                &format!("in_port({i}),{match_}"),
+                &o.to_string(),
+            ],
         );
     }
 }
@@ -60,7 +65,11 @@ fn hosts_ping_through_flows_added_by_ovs_dpctl() {
     let dump = dpctl::run_ok(&daemon, &dpctl, &["dump-flows", "dp0"]).text();
     let req = packets(&dump, "in_port(1),eth(),eth_type(0x0800)");
     let rep = packets(&dump, "in_port(2),eth(),eth_type(0x0800)");
-    assert_eq!((req, rep), (Some(3), Some(3)), "echo requests and replies\n{dump}");
+    assert_eq!(
+        (req, rep),
+        (Some(3), Some(3)),
+        "echo requests and replies\n{dump}"
+    );
     let arp = packets(&dump, "in_port(1),eth(),eth_type(0x0806)");
     assert!(arp.is_some_and(|n| n >= 1), "h1's ARP request\n{dump}");
 
@@ -84,5 +93,9 @@ fn hosts_ping_through_flows_added_by_ovs_dpctl() {
     };
     assert!(field("hit:") >= 6, "{show}");
     assert!(field("missed:") >= 1, "{show}");
-    assert_eq!(field("missed:"), field("lost:"), "no listener: every miss lost\n{show}");
+    assert_eq!(
+        field("missed:"),
+        field("lost:"),
+        "no listener: every miss lost\n{show}"
+    );
 }

@@ -12,7 +12,9 @@ use ovsd_tests::{links, prereq, Daemon, TestEnv};
 fn datapath_problems(log: &str) -> Vec<&str> {
     log.lines()
         .filter(|l| l.contains("|WARN|") || l.contains("|ERR|") || l.contains("|EMER|"))
-        .filter(|l| l.contains("|dpif") || l.contains("|ofproto_dpif") || l.contains("|netdev_linux"))
+        .filter(|l| {
+            l.contains("|dpif") || l.contains("|ofproto_dpif") || l.contains("|netdev_linux")
+        })
         .collect()
 }
 
@@ -84,7 +86,11 @@ fn hosts_ping_through_a_bridge_of_ovs_vswitchd() {
 
     let log = vswitchd.log();
     let problems = datapath_problems(&log);
-    assert!(problems.is_empty(), "datapath problems in vswitchd's log:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "datapath problems in vswitchd's log:\n{}",
+        problems.join("\n")
+    );
     assert!(
         !log.contains("Kernel does not correctly support feature negotiation"),
         "vswitchd found broken feature negotiation\n{log}"
