@@ -75,17 +75,104 @@ fn commands() -> Vec<Vec<String>> {
         vec!["--names".into(), "dump-flows".into(), "dp0".into()],
         vec!["--no-names".into(), "dump-flows".into(), "-m".into(), "dp0".into()],
         vec!["dump-flows".into(), "dp0".into(), "filter=in_port(2)".into()],
+        // dump-flows filters: OpenFlow match syntax, exact values,
+        // prerequisites, wildcarded fields never excluding a flow
+        ];
+    let filters = [
+        "udp",
+        "ip",
+        "ipv6",
+        "tcp6",
+        "arp",
+        "mpls",
+        "in_port=p2",
+        "in_port=1",
+        "udp,udp_dst=1001",
+        "tcp,tcp_dst=80",
+        "ip,nw_dst=10.0.0.2",
+        "ip,nw_src=10.0.0.3",
+        "dl_vlan=10",
+        "vlan_tci=0x700a",
+        "dl_type=0x0800",
+        "eth_type=0x8100",
+        "dl_src=02:00:00:00:00:01",
+        "arp,arp_op=1",
+        "arp,arp_spa=10.0.0.1",
+        "icmp6,icmpv6_type=136,icmpv6_code=0",
+        "mpls,mpls_label=100",
+        "recirc_id=1",
+        "ct_zone=5",
+        "ip,nw_ttl=64",
+        "ip,nw_proto=132",
+        "tun_id=0x5",
+        "in_port(1),ip",
+        "tp_dst=53",
+        "nw_dst=10.0.0.2",
+        "foo=1",
+        "ip,ip",
+        "ip,nw_src=1.2.3",
+        "in_port=1,in_port=2",
+        "ip,nw_dst=10.0.0.0/24",
+        "tcp,tcp_dst=99999",
+        "in_port=nosuch",
+        "dl_src=zz",
+    ];
+    let mut lines = lines;
+    for f in filters {
+        lines.push(vec![
+            "dump-flows".into(),
+            "dp0".into(),
+            format!("filter={f}"),
+        ]);
+    }
+    lines.push(vec!["dump-flows".into(), "dp0".into(), "type=ovs".into()]);
+    lines.push(vec!["dump-flows".into(), "dp0".into(), "pmd=0".into()]);
+    let more: Vec<Vec<String>> = vec![
         vec!["get-flow".into(), "dp0".into(), U1.into()],
         vec!["get-flow".into(), U2.into()],
         vec!["-m".into(), "get-flow".into(), "dp0".into(), U2.into()],
-        vec!["get-flow".into(), "dp0".into(), "ufid:00000009-0000-4000-8000-000000000009".into()],
+        vec![
+            "get-flow".into(),
+            "dp0".into(),
+            "ufid:00000009-0000-4000-8000-000000000009".into(),
+        ],
         // modifying and deleting
-        vec!["mod-flow".into(), "dp0".into(), format!("{U1},{UDP}"), "1,0".into()],
-        vec!["-s".into(), "mod-flow".into(), "dp0".into(), format!("{U1},{UDP}"), "1".into()],
-        vec!["--clear".into(), "mod-flow".into(), "dp0".into(), format!("{U2},{V6}"), "1".into()],
+        vec![
+            "mod-flow".into(),
+            "dp0".into(),
+            format!("{U1},{UDP}"),
+            "1,0".into(),
+        ],
+        vec![
+            "-s".into(),
+            "mod-flow".into(),
+            "dp0".into(),
+            format!("{U1},{UDP}"),
+            "1".into(),
+        ],
+        vec![
+            "--clear".into(),
+            "mod-flow".into(),
+            "dp0".into(),
+            format!("{U2},{V6}"),
+            "1".into(),
+        ],
         vec!["mod-flow".into(), "dp0".into(), udp(2000), "1".into()],
-        vec!["--may-create".into(), "-s".into(), "mod-flow".into(), "dp0".into(), udp(2000), "1".into()],
-        vec!["-s".into(), "add-flow".into(), "dp0".into(), udp(2001), "2".into()],
+        vec![
+            "--may-create".into(),
+            "-s".into(),
+            "mod-flow".into(),
+            "dp0".into(),
+            udp(2000),
+            "1".into(),
+        ],
+        vec![
+            "-s".into(),
+            "add-flow".into(),
+            "dp0".into(),
+            udp(2001),
+            "2".into(),
+        ],
         vec!["del-flow".into(), "dp0".into(), U2.into()],
         vec!["-s".into(), "del-flow".into(), "dp0".into(), U1.into()],
         vec!["del-flow".into(), "dp0".into(), U1.into()],
@@ -98,6 +185,7 @@ fn commands() -> Vec<Vec<String>> {
         vec!["del-if".into(), "dp0".into(), "p2".into()],
         vec!["show".into(), "dp0".into()],
     ];
+    lines.extend(more);
     lines
 }
 

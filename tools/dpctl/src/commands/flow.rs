@@ -232,8 +232,8 @@ pub fn del_flows(ctx: &Ctx, args: &[String]) -> CmdResult {
         .map_err(|e| Failure::new("deleting all flows", e.0))
 }
 
-/// `dump-flows [DP] [filter=FLOW]`: the filter keeps flows whose key
-/// matches every field the filter flow specifies (odp syntax).
+/// `dump-flows [DP] [filter=MATCH]`: the filter is an OpenFlow match
+/// (see [`crate::filter`]).
 pub fn dump_flows(ctx: &Ctx, args: &[String]) -> CmdResult {
     let DumpArgs { filter, pmd, rest } = dump_args(args)?;
     let (mut dpif, dp, _) = ctx.opt_dp(rest, 2)?;
@@ -243,7 +243,7 @@ pub fn dump_flows(ctx: &Ctx, args: &[String]) -> CmdResult {
             let ports = numbers(&mut dpif, &dp);
             Some(
                 crate::filter::Filter::parse(&f, &ports)
-                    .map_err(|e| Failure::new(format!("Failed to parse filter ({e})"), 0))?,
+                    .map_err(|e| Failure::plain(format!("Failed to parse filter ({e})")))?,
             )
         }
         None => None,
