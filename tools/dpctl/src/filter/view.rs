@@ -146,11 +146,8 @@ fn decode(v: &mut View, key: &[u8], mask: Option<&[u8]>) {
                 put(v, Fid::DlDst, k, mp, 6, 6);
             }
             KEY_ETHERTYPE => put(v, Fid::DlType, k, mp, 0, 2),
-            KEY_VLAN => {
-                if !v.contains_key(&Fid::VlanTci) {
-                    put(v, Fid::VlanTci, k, mp, 0, 2);
-                }
-            }
+            // The outer header's TCI (the first seen).
+            KEY_VLAN if !v.contains_key(&Fid::VlanTci) => put(v, Fid::VlanTci, k, mp, 0, 2),
             KEY_MPLS => put(v, Fid::MplsLse, k, mp, 0, 4),
             KEY_IPV4 => {
                 put(v, Fid::NwSrc, k, mp, 0, 4);
