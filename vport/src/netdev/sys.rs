@@ -152,37 +152,6 @@ pub(crate) fn random_mac() -> [u8; 6] {
     mac
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn random_macs_are_local_unicast_and_differ() {
-        let a = random_mac();
-        let b = random_mac();
-        assert_eq!(a[0] & 0x03, 0x02);
-        assert_eq!(b[0] & 0x03, 0x02);
-        assert_ne!(a, b);
-    }
-
-    #[test]
-    fn loopback_is_visible_everywhere() {
-        // Every network namespace has `lo`; no privilege is needed to look.
-        assert!(name_exists("lo"));
-        assert!(ifindex("lo").unwrap() > 0);
-        assert_ne!(flags("lo").unwrap() & libc::IFF_LOOPBACK, 0);
-        assert_eq!(hwaddr("lo").unwrap().0, libc::ARPHRD_LOOPBACK);
-        assert!(!name_exists("no-such-dev0"));
-        assert!(!name_exists("bad\0name"));
-        let e = ifindex("no-such-dev0").unwrap_err();
-        assert_eq!(errno(&e), Errno::ENODEV);
-        assert_eq!(
-            errno(&ifindex("1234567890123456").unwrap_err()),
-            Errno::ENODEV
-        );
-    }
-}
-
 /// Writes one frame to a tap or packet socket descriptor without blocking.
 pub(crate) fn write_frame(fd: std::os::fd::BorrowedFd<'_>, frame: &[u8]) -> Result<(), Errno> {
     // SAFETY: `frame` is a live buffer of the length passed.
@@ -212,4 +181,35 @@ pub(crate) fn read_frame(
         };
     }
     Ok(Some(n as usize))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_macs_are_local_unicast_and_differ() {
+        let a = random_mac();
+        let b = random_mac();
+        assert_eq!(a[0] & 0x03, 0x02);
+        assert_eq!(b[0] & 0x03, 0x02);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn loopback_is_visible_everywhere() {
+        // Every network namespace has `lo`; no privilege is needed to look.
+        assert!(name_exists("lo"));
+        assert!(ifindex("lo").unwrap() > 0);
+        assert_ne!(flags("lo").unwrap() & libc::IFF_LOOPBACK, 0);
+        assert_eq!(hwaddr("lo").unwrap().0, libc::ARPHRD_LOOPBACK);
+        assert!(!name_exists("no-such-dev0"));
+        assert!(!name_exists("bad\0name"));
+        let e = ifindex("no-such-dev0").unwrap_err();
+        assert_eq!(errno(&e), Errno::ENODEV);
+        assert_eq!(
+            errno(&ifindex("1234567890123456").unwrap_err()),
+            Errno::ENODEV
+        );
+    }
 }

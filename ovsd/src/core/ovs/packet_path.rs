@@ -224,8 +224,10 @@ pub(crate) fn receive(
     let mut pkt = Packet::from_frame(frame);
     pkt.in_port = input.port_no as u16;
     // ovs_flow_key_extract: metadata of a packet from the wire
-    let mut key = FlowKey::default();
-    key.in_port = (input.port_no as u16).to_ne_bytes();
+    let mut key = FlowKey {
+        in_port: (input.port_no as u16).to_ne_bytes(),
+        ..FlowKey::default()
+    };
     if flowtable::extract::key_extract(&mut pkt, &mut key).is_err() {
         return;
     }
