@@ -1,6 +1,7 @@
 //! ovs-dpctl's WARN log lines (`TIMESTAMP|00001|dpif|WARN|…`) on stderr,
 //! for failures it logs before its error message.
 
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// `YYYY-MM-DDTHH:MM:SSZ` for now (UTC).
@@ -27,7 +28,31 @@ pub fn timestamp() -> String {
     )
 }
 
+static SEQ: AtomicU32 = AtomicU32::new(0);
+static NO_MODULE_SAID: AtomicBool = AtomicBool::new(false);
+
+/// Prints one log line as OVS's vlog does on stderr:
+/// `TIMESTAMP|SEQ|module|LEVEL|text`.
+pub fn log(module: &str, level: &str, text: &str) {
+    let seq = SEQ.fetch_add(1, Ordering::Relaxed) + 1;
+    eprintln!("{}|{seq:05}|{module}|{level}|{text}", timestamp());
+}
+
 /// Prints a `dpif|WARN` line as ovs-dpctl's log does.
 pub fn warn(text: &str) {
-    eprintln!("{}|00001|dpif|WARN|{text}", timestamp());
+    log("dpif", "WARN", text);
+}
+
+/// ovs-dpctl's note (once per run) when a datapath has no OVS families.
+pub fn no_module(family: &str) {
+    if !NO_MODULE_SAID.swap(true, Ordering::Relaxed) {
+        log(
+            "dpif_netlink",
+            "INFO",
+            &format!(
+                "Generic Netlink family '{family}' does not exist. \
+                 The Open vSwitch kernel module is probably not loaded."
+            ),
+        );
+    }
 }

@@ -9,7 +9,8 @@
 //! masks, UFIDs, encap, tunnels, and the actions output, push/pop_vlan,
 //! set and masked set, sample, clone, check_pkt_len, recirc, userspace,
 //! ct with nat, ct_clear, trunc, meter, add_mpls, an empty action list,
-//! and the datapath's refusals.
+//! and the datapath's refusals; `dump-flows filter=` in OpenFlow syntax;
+//! flow files (`add-flows`, `mod-flows`, `del-flows FILE`).
 
 use ovsd_tests::dpctl::{self, LogLine};
 use ovsd_tests::replay::{Order, Report, Seen};
@@ -20,6 +21,38 @@ const U1: &str = "ufid:00000001-0000-4000-8000-000000000001";
 const U2: &str = "ufid:00000002-0000-4000-8000-000000000002";
 const UDP: &str = "in_port(1),eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,tos=0,ttl=64,frag=no),udp(src=4660,dst=22136)";
 const V6: &str = "in_port(1),eth(),eth_type(0x86dd),ipv6(src=2001:db8::1,dst=2001:db8::2,label=0,proto=6,tclass=0,hlimit=64,frag=no),tcp(src=1000,dst=443),tcp_flags(0/0)";
+
+const ADD_FILE: &str = "\
+# add-flows: one flow per line, [add|modify|delete] FLOW [ACTIONS]
+in_port(1),eth(),eth_type(0x0800),ipv4(proto=17,frag=no),udp(dst=3001) 2
+add in_port(1),eth(),eth_type(0x0800),ipv4(proto=17,frag=no),udp(dst=3002) 1,2   # a comment
+
+  a ufid:00000003-0000-4000-8000-000000000003,in_port(2),eth(),eth_type(0x0806),arp(op=2) 1
+modify in_port(1),eth(),eth_type(0x0800),ipv4(proto=17,frag=no),udp(dst=3001) 1
+in_port(1),eth(),eth_type(0x0800) 2
+modify in_port(1),eth(),eth_type(0x0800),ipv4(proto=17,frag=no),udp(dst=3999) 1
+add in_port(1)
+delete in_port(1),eth(),eth_type(0x0800),ipv4(proto=17,frag=no),udp(dst=3999)
+";
+const MOD_FILE: &str = "\
+in_port(1),eth(),eth_type(0x0800),ipv4(proto=17,frag=no),udp(dst=3002) push_vlan(vid=5,pcp=0),2
+delete in_port(1),eth(),eth_type(0x0800),ipv4(proto=17,frag=no),udp(dst=3001)
+";
+const DEL_FILE: &str = "\
+ufid:00000003-0000-4000-8000-000000000003
+in_port(1),eth(),eth_type(0x0800),ipv4(proto=17,frag=no),udp(dst=3002)
+in_port(1),eth(),eth_type(0x0800),ipv4(proto=17,frag=no),udp(dst=3002) 1
+";
+
+/// Writes a flow file for `add-flows`/`mod-flows`/`del-flows`.
+fn flow_file(name: &str, text: &str) -> String {
+    let path = std::env::temp_dir().join(format!(
+        "ovsd-dpctl-differential-{}-{name}.flows",
+        std::process::id()
+    ));
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
 
 /// The command sequence (arguments after the program name).
 fn commands() -> Vec<Vec<String>> {
@@ -179,6 +212,16 @@ fn commands() -> Vec<Vec<String>> {
         vec!["del-flow".into(), "dp0".into(), udp(1001)],
         vec!["del-flow".into(), "dp0".into(), udp(1001)],
         vec!["dump-flows".into(), "dp0".into()],
+        vec!["add-flows".into(), "dp0".into(), flow_file("add", ADD_FILE)],
+        vec!["dump-flows".into(), "dp0".into()],
+        vec!["mod-flows".into(), flow_file("mod", MOD_FILE)],
+        vec!["del-flows".into(), "dp0".into(), flow_file("del", DEL_FILE)],
+        vec!["dump-flows".into(), "dp0".into()],
+        vec![
+            "add-flows".into(),
+            "dp0".into(),
+            "/nonexistent/flows".into(),
+        ],
         vec!["del-flows".into(), "dp0".into()],
         vec!["dump-flows".into(), "dp0".into()],
         vec!["del-if".into(), "dp0".into(), "p2".into()],
@@ -267,6 +310,9 @@ fn ovsd_dpctl_prints_what_ovs_dpctl_prints() {
                 );
             }
         }
+    }
+    for name in ["add", "mod", "del"] {
+        let _ = std::fs::remove_file(flow_file(name, ""));
     }
     report.finish(
         "ovsd-dpctl against ovs-dpctl",

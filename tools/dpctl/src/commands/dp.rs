@@ -23,18 +23,16 @@ pub fn del_dp(ctx: &Ctx, args: &[String]) -> CmdResult {
 
 /// The datapaths in name order, for `show` and `dump-dps`.
 pub fn all_dps(ctx: &Ctx) -> Result<(crate::dpif::Dpif, Vec<crate::dpif::DpInfo>), Failure> {
-    let mut dpif = ctx.dpif().map_err(|e| {
-        Failure::new("", e.0).with_log(format!(
+    // dp_enumerate_names: a failure is dpif's warning.
+    let enumerate_failed = |e: crate::nl::Errno| {
+        crate::log::warn(&format!(
             "failed to enumerate system datapaths: {}",
             e.text()
-        ))
-    })?;
-    let mut dps = dpif.list_dps().map_err(|e| {
-        Failure::new("", e.0).with_log(format!(
-            "failed to enumerate system datapaths: {}",
-            e.text()
-        ))
-    })?;
+        ));
+        Failure::new("", e.0)
+    };
+    let mut dpif = ctx.dpif().map_err(enumerate_failed)?;
+    let mut dps = dpif.list_dps().map_err(enumerate_failed)?;
     dps.sort_by(|a, b| a.name.cmp(&b.name));
     Ok((dpif, dps))
 }

@@ -8,12 +8,12 @@ use crate::flows::{FlowId, FlowInfo, PutFlags};
 use crate::odp::{self, format_actions, format_flow, format_ufid};
 
 /// Port names as `(number, name)`.
-fn names(dpif: &mut Dpif, dp: &DpInfo) -> Vec<(u32, String)> {
+pub(crate) fn names(dpif: &mut Dpif, dp: &DpInfo) -> Vec<(u32, String)> {
     crate::commands::show::port_names(dpif, dp)
 }
 
 /// Port numbers by name, for parsing.
-fn numbers(dpif: &mut Dpif, dp: &DpInfo) -> Vec<(String, u32)> {
+pub(crate) fn numbers(dpif: &mut Dpif, dp: &DpInfo) -> Vec<(String, u32)> {
     names(dpif, dp).into_iter().map(|(n, s)| (s, n)).collect()
 }
 
@@ -91,7 +91,20 @@ fn put(ctx: &Ctx, args: &[String], flags: PutFlags) -> CmdResult {
     let key_s = &args[args.len() - 2];
     let actions_s = &args[args.len() - 1];
     let ports = numbers(&mut dpif, &dp);
-    let (id, mask) = parse_id(key_s, &ports)?;
+    put_one(ctx, &mut dpif, &dp, &ports, key_s, actions_s, flags)
+}
+
+/// Adds or modifies one flow given as text (`dpctl_put_flow_dpif`).
+pub(crate) fn put_one(
+    ctx: &Ctx,
+    dpif: &mut Dpif,
+    dp: &DpInfo,
+    ports: &[(String, u32)],
+    key_s: &str,
+    actions_s: &str,
+    flags: PutFlags,
+) -> CmdResult {
+    let (id, mask) = parse_id(key_s, ports)?;
     let actions = odp::parse_actions(actions_s, None)
         .map_err(|e| Failure::new(format!("parsing actions ({e})"), libc::EINVAL))?;
     let flags = PutFlags {
@@ -198,10 +211,21 @@ pub fn del_flow(ctx: &Ctx, args: &[String]) -> CmdResult {
     let (mut dpif, dp, _) = ctx.opt_dp(args, 3)?;
     let key_s = &args[args.len() - 1];
     let ports = numbers(&mut dpif, &dp);
+    del_one(ctx, &mut dpif, &dp, &ports, key_s)
+}
+
+/// Deletes one flow given as text (`dpctl_del_flow_dpif`).
+pub(crate) fn del_one(
+    ctx: &Ctx,
+    dpif: &mut Dpif,
+    dp: &DpInfo,
+    ports: &[(String, u32)],
+    key_s: &str,
+) -> CmdResult {
     let (ufid, rest) = odp::split_ufid(key_s)
         .map_err(|e| Failure::new(format!("parsing flow ufid ({e})"), libc::EINVAL))?;
     let (key, _) =
-        odp::parse_flow(rest, Some(&ports)).map_err(|e| Failure::new(e.0, libc::EINVAL))?;
+        odp::parse_flow(rest, Some(ports)).map_err(|e| Failure::new(e.0, libc::EINVAL))?;
     let id = FlowId { key, ufid };
     let del = dpif.del_flow(dp.ifindex, &id, ctx.opts.statistics);
     if let Err(e) = del {
@@ -225,8 +249,13 @@ pub fn del_flow(ctx: &Ctx, args: &[String]) -> CmdResult {
     Ok(())
 }
 
-/// `del-flows [DP]`.
+/// `del-flows [DP]` (or `del-flows [DP] FILE`, see
+/// [`super::flow_file`]).
 pub fn del_flows(ctx: &Ctx, args: &[String]) -> CmdResult {
+    let names_dp = args.len() == 1 && ctx.dp_exists(&args[0]);
+    if (args.len() == 1 && !names_dp) || args.len() > 1 {
+        return super::flow_file::process(ctx, args, super::flow_file::Op::Delete);
+    }
     let (mut dpif, dp, _) = ctx.opt_dp(args, 2)?;
     dpif.flush_flows(dp.ifindex)
         .map_err(|e| Failure::new("deleting all flows", e.0))

@@ -3,6 +3,7 @@
 pub mod dp;
 pub mod execute;
 pub mod flow;
+pub mod flow_file;
 pub mod port;
 pub mod show;
 
@@ -64,6 +65,18 @@ pub const COMMANDS: &[Command] = &[
         min: 2,
         max: usize::MAX,
         run: port::del_if,
+    },
+    Command {
+        name: "add-flows",
+        min: 1,
+        max: 2,
+        run: flow_file::add_flows,
+    },
+    Command {
+        name: "mod-flows",
+        min: 1,
+        max: 2,
+        run: flow_file::mod_flows,
     },
     Command {
         name: "dump-flows",
