@@ -4,7 +4,7 @@
 use crate::transport::frames::SOCK_ADMIN;
 use crate::transport::frames::{
     setup_message, Frame, DONE_F_DUMP, FRAME_LEN, OP_BIND, OP_BINDRES, OP_DONE, OP_HELLO,
-    OP_OPTRES, OP_SETGROUPS, OP_SOCKOPT,
+    OP_OPTRES, OP_SETGROUPS, OP_SOCKOPT, SOCKOPT_RCVBUF,
 };
 use crate::transport::sys;
 use std::io;
@@ -117,6 +117,36 @@ impl NlSocket {
     pub fn setsockopt(&self, opt: u32, value: u32) -> io::Result<()> {
         let r = self.control(Frame::new(OP_SOCKOPT, opt, value), OP_OPTRES)?;
         Self::errno(r.a)
+    }
+
+    /// `setsockopt(SO_RCVBUF, bytes)` (`SO_RCVBUFFORCE` with `force`,
+    /// which needs `CAP_NET_ADMIN` and is not clamped to `rmem_max`): sets
+    /// the local socket's receive buffer (doubled by the kernel) and tells
+    /// ovsd the result, which bounds what ovsd queues for this socket.
+    pub fn set_rcvbuf(&self, bytes: u32, force: bool) -> io::Result<()> {
+        let fd = self.data.as_raw_fd();
+        let opt = if force {
+            libc::SO_RCVBUFFORCE
+        } else {
+            libc::SO_RCVBUF
+        };
+        sys::set_sock_int(fd, opt, bytes as libc::c_int)?;
+        let mut v: libc::c_int = 0;
+        let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+        // SAFETY: getsockopt writes one int to the pointer given.
+        let r = unsafe {
+            libc::getsockopt(
+                fd,
+                libc::SOL_SOCKET,
+                libc::SO_RCVBUF,
+                (&mut v as *mut libc::c_int).cast(),
+                &mut len,
+            )
+        };
+        if r != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        self.setsockopt(SOCKOPT_RCVBUF, v.max(0) as u32)
     }
 
     /// Sends one datagram; returns once every reply to it is queued.

@@ -1,7 +1,8 @@
 //! An upcall receiver that does not read, through ovsd's real socket: once
-//! its queue is full, upcalls are lost (`n_lost`) and its next reads report
-//! `ENOBUFS` exactly once, then the upcalls that did fit — as a kernel
-//! netlink socket that overflowed.
+//! its receive buffer is full (`net.core.rmem_default`, or what it set with
+//! `SO_RCVBUF`/`SO_RCVBUFFORCE`), upcalls are lost (`n_lost`) and its reads
+//! report `ENOBUFS` exactly once besides the upcalls that did fit — as a
+//! kernel netlink socket that overflowed.
 
 use genl::nlmsg::{NLM_F_ACK, NLM_F_REQUEST};
 use genl::ovs::datapath::*;
@@ -36,8 +37,9 @@ fn n_lost(core: &Core, s: &mut NlSocket, buf: &mut [u8]) -> u64 {
     u64::from_ne_bytes(stats.payload[16..24].try_into().unwrap())
 }
 
-#[test]
-fn a_receiver_that_falls_behind_sees_enobufs_once() {
+/// Floods a receiver whose receive buffer is `rcvbuf` (None: the default)
+/// with 9000-byte MISS upcalls; returns how many arrived.
+fn flood(rcvbuf: Option<u32>) -> u64 {
     let dir = std::env::temp_dir().join(format!("ovsd-overrun-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("ovsd.sock");
@@ -50,6 +52,9 @@ fn a_receiver_that_falls_behind_sees_enobufs_once() {
     std::thread::spawn(move || l.serve(c2));
 
     let mut handler = NlSocket::connect(&path).unwrap();
+    if let Some(b) = rcvbuf {
+        handler.set_rcvbuf(b, true).unwrap();
+    }
     let mut admin = NlSocket::connect(&path).unwrap();
     let mut buf = vec![0u8; 1 << 17];
     let pid = handler.portid();
@@ -68,8 +73,7 @@ fn a_receiver_that_falls_behind_sees_enobufs_once() {
         admin.recv(&mut buf, true).unwrap();
     }
 
-    // 9000-byte frames: well past what ovsd queues for a receiver (its
-    // 4 MiB queue and the connection's socket buffer)
+    // 9000-byte frames, 27 MB: well past any receive buffer here
     let mut frame = vec![0xffu8; 6];
     frame.extend_from_slice(&[2, 0, 0, 0, 0, 1, 0x88, 0xcc]);
     frame.resize(9000, 0);
@@ -97,4 +101,16 @@ fn a_receiver_that_falls_behind_sees_enobufs_once() {
     assert!(handler.recv(&mut buf, true).is_ok());
     drop(listener);
     let _ = std::fs::remove_dir_all(&dir);
+    got
+}
+
+#[test]
+fn a_receiver_that_falls_behind_sees_enobufs_once() {
+    let default = flood(None);
+    // what fits is about the receive buffer: a few hundred KiB by default
+    assert!(default >= 5, "{default} upcalls fit");
+    assert!(default * 9000 < 4 << 20, "{default} upcalls fit");
+    // SO_RCVBUFFORCE 4 MiB (8 MiB as the kernel doubles it): far more fit
+    let big = flood(Some(4 << 20));
+    assert!(big > default * 4, "{big} vs {default} upcalls");
 }

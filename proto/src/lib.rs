@@ -25,6 +25,12 @@ pub const OP_SETGROUPS: u32 = 17;
 /// client → ovsd: `setsockopt(SOL_NETLINK, a, b)`.
 pub const OP_SOCKOPT: u32 = 18;
 
+/// `SOCKOPT` option number (outside `SOL_NETLINK`'s) carrying the socket's
+/// receive buffer size in bytes (`sk_rcvbuf`, as `getsockopt(SO_RCVBUF)`
+/// reports it after a `SO_RCVBUF`/`SO_RCVBUFFORCE`): datagrams ovsd would
+/// queue beyond it are dropped and reported with the overrun marker.
+pub const SOCKOPT_RCVBUF: u32 = 0x1_0008;
+
 /// Setup `sock_type` of an admin connection: ovsd writes one JSON document
 /// (its lock instrumentation) on the data channel and closes.
 pub const SOCK_ADMIN: u32 = 0x4144_4d4e;

@@ -5,7 +5,7 @@
 use super::frames::SOCK_ADMIN;
 use super::frames::{
     Frame, DONE_F_DUMP, FRAME_LEN, MAGIC, OP_BIND, OP_BINDRES, OP_HELLO, OP_OPTRES, OP_SETGROUPS,
-    OP_SOCKOPT, VERSION,
+    OP_SOCKOPT, SOCKOPT_RCVBUF, VERSION,
 };
 use super::outq::OutQueue;
 use super::sys;
@@ -118,7 +118,7 @@ fn run(
         if fds[0].revents & libc::POLLOUT != 0 || fds[2].revents != 0 {
             out.flush();
         }
-        if fds[1].revents != 0 && !control(core, sock, ctl)? {
+        if fds[1].revents != 0 && !control(core, sock, ctl, &out)? {
             return Ok(());
         }
         if fds[0].revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0 {
@@ -162,7 +162,7 @@ fn pollfd(fd: i32, events: libc::c_short) -> libc::pollfd {
 }
 
 /// Handles one control frame; false when the control channel closed.
-fn control(core: &Core, sock: &mut Socket, ctl: &OwnedFd) -> io::Result<bool> {
+fn control(core: &Core, sock: &mut Socket, ctl: &OwnedFd, out: &OutQueue) -> io::Result<bool> {
     let mut b = [0u8; 64];
     let n = match sys::recv(ctl.as_raw_fd(), &mut b, libc::MSG_DONTWAIT) {
         Ok(n) => n,
@@ -183,6 +183,10 @@ fn control(core: &Core, sock: &mut Socket, ctl: &OwnedFd) -> io::Result<bool> {
             Err(e) => Frame::new(OP_BINDRES, sock.portid(), e.0 as u32),
         },
         OP_SETGROUPS => Frame::new(OP_OPTRES, errno(core.set_groups(sock, f.a)), 0),
+        OP_SOCKOPT if f.a == SOCKOPT_RCVBUF => {
+            out.set_rcvbuf(f.b as usize);
+            Frame::new(OP_OPTRES, 0, 0)
+        }
         OP_SOCKOPT => Frame::new(OP_OPTRES, errno(core.setsockopt(sock, f.a, f.b)), 0),
         _ => Frame::new(OP_OPTRES, genl::Errno::EINVAL.0 as u32, 0),
     };

@@ -8,11 +8,12 @@ use crate::core::Sink;
 use std::collections::VecDeque;
 use std::io;
 use std::os::fd::RawFd;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
-/// Multicast datagrams beyond this many queued bytes are dropped (the
-/// receiver's `SO_RCVBUF` overrun).
-pub const MULTICAST_LIMIT: usize = 4 << 20;
+/// `net.core.rmem_default` when it cannot be read: a netlink socket's
+/// receive buffer until its owner sets `SO_RCVBUF`.
+pub const DEFAULT_RCVBUF: usize = 212_992;
 
 enum Item {
     Data(Vec<u8>),
@@ -23,8 +24,9 @@ struct Queue {
     items: VecDeque<Item>,
     bytes: usize,
     dead: bool,
-    /// An overrun was reported and the reader has not caught up since
-    /// (`NETLINK_S_CONGESTED`): further drops are not reported again.
+    /// An overrun was reported and the reader has not read everything since
+    /// (`NETLINK_S_CONGESTED`): multicast and upcalls are dropped, and not
+    /// reported again.
     congested: bool,
 }
 
@@ -35,6 +37,20 @@ pub struct OutQueue {
     ctl: RawFd,
     q: Mutex<Queue>,
     wake: EventFd,
+    /// `sk_rcvbuf`: multicast and upcalls are dropped once this many bytes
+    /// wait for the reader (here and in the data socket).
+    rcvbuf: AtomicUsize,
+}
+
+/// `net.core.rmem_default`, read once.
+fn rmem_default() -> usize {
+    static V: OnceLock<usize> = OnceLock::new();
+    *V.get_or_init(|| {
+        std::fs::read_to_string("/proc/sys/net/core/rmem_default")
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(DEFAULT_RCVBUF)
+    })
 }
 
 impl OutQueue {
@@ -46,7 +62,22 @@ impl OutQueue {
             ctl,
             q: Mutex::new(Queue::default()),
             wake: EventFd::new()?,
+            rcvbuf: AtomicUsize::new(rmem_default()),
         })
+    }
+
+    /// Sets the receive buffer size (`SO_RCVBUF` as the client's kernel
+    /// computed it, at least `SOCK_MIN_RCVBUF`).
+    pub fn set_rcvbuf(&self, bytes: usize) {
+        self.rcvbuf.store(bytes.max(2304), Ordering::Relaxed);
+    }
+
+    /// `netlink_attachskb`'s test: the reader already has more than its
+    /// receive buffer waiting (counting what sits unread in the data socket,
+    /// `SIOCOUTQ`, as the kernel counts `sk_rmem_alloc`).
+    fn full(&self, q: &Queue) -> bool {
+        let limit = self.rcvbuf.load(Ordering::Relaxed);
+        q.bytes > limit || q.bytes + sys::unread(self.data) > limit
     }
 
     fn lock(&self) -> MutexGuard<'_, Queue> {
@@ -71,7 +102,7 @@ impl OutQueue {
     /// Queues a reply datagram (never dropped).
     pub fn push_reply(&self, dgram: &[u8]) {
         let mut q = self.lock();
-        self.push_locked(&mut q, dgram, usize::MAX);
+        self.push_locked(&mut q, dgram, false);
     }
 
     /// Signals `DONE{flags}`: every reply to the datagram is in the socket,
@@ -86,16 +117,26 @@ impl OutQueue {
         }
     }
 
-    fn push_locked(&self, q: &mut Queue, dgram: &[u8], limit: usize) -> bool {
+    fn push_locked(&self, q: &mut Queue, dgram: &[u8], bounded: bool) -> bool {
         if q.dead {
             return false;
         }
+        if bounded {
+            // NETLINK_S_CONGESTED: nothing more until the reader has read
+            // everything, the overrun marker included (netlink_rcv_wake)
+            if q.congested {
+                if !q.items.is_empty() || sys::unread(self.data) > 0 {
+                    return false;
+                }
+                q.congested = false;
+            }
+            if self.full(q) {
+                return false;
+            }
+        }
         if q.items.is_empty() {
             match sys::send_nb(self.data, dgram) {
-                Ok(_) => {
-                    q.congested = false;
-                    return true;
-                }
+                Ok(_) => return true,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 Err(_) => {
                     // the client went away (EPIPE/ECONNRESET): stop writing
@@ -103,9 +144,6 @@ impl OutQueue {
                     return false;
                 }
             }
-        }
-        if q.bytes + dgram.len() > limit {
-            return false;
         }
         q.bytes += dgram.len();
         q.items.push_back(Item::Data(dgram.to_vec()));
@@ -131,8 +169,6 @@ impl OutQueue {
             }
             q.items.pop_front();
         }
-        // netlink_rcv_wake: the reader caught up
-        q.congested = false;
         true
     }
 }
@@ -140,7 +176,7 @@ impl OutQueue {
 impl Sink for OutQueue {
     fn deliver(&self, datagram: &[u8]) -> bool {
         let mut q = self.lock();
-        self.push_locked(&mut q, datagram, MULTICAST_LIMIT)
+        self.push_locked(&mut q, datagram, true)
     }
 
     /// Queues the overrun marker (past the limit: it is what tells the
@@ -151,6 +187,6 @@ impl Sink for OutQueue {
             return;
         }
         q.congested = true;
-        self.push_locked(&mut q, &ovsd_proto::overrun_marker(), usize::MAX);
+        self.push_locked(&mut q, &ovsd_proto::overrun_marker(), false);
     }
 }

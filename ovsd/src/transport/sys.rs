@@ -149,6 +149,19 @@ pub fn set_sock_int(fd: RawFd, opt: libc::c_int, v: libc::c_int) -> io::Result<(
     Ok(())
 }
 
+/// Bytes sent on `fd` that its peer has not read yet (`SIOCOUTQ`; for a
+/// Unix socket the truesize of the unread datagrams), 0 if unknown.
+pub fn unread(fd: RawFd) -> usize {
+    let mut n: libc::c_int = 0;
+    // SAFETY: SIOCOUTQ writes one int to the pointer given.
+    let r = unsafe { libc::ioctl(fd, libc::TIOCOUTQ, &mut n) };
+    if r < 0 {
+        0
+    } else {
+        n.max(0) as usize
+    }
+}
+
 /// Sends one datagram without blocking and without `SIGPIPE`.
 pub fn send_nb(fd: RawFd, buf: &[u8]) -> io::Result<usize> {
     // SAFETY: buf is valid for its length.

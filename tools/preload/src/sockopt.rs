@@ -2,11 +2,13 @@
 //!
 //! `SOL_SOCKET` options go to the unix socket (buffer sizes, filters, …),
 //! except the identity options `SO_TYPE`, `SO_PROTOCOL` and `SO_DOMAIN`.
+//! A receive buffer size (`SO_RCVBUF`, `SO_RCVBUFFORCE`) is also told to
+//! ovsd, which drops multicast and upcalls beyond it as the kernel does.
 //! `SOL_NETLINK` options are forwarded to ovsd as `SOCKOPT` frames; other
 //! levels are `ENOPROTOOPT`, as on a netlink socket.
 
 use crate::daemon::{self, errno_result};
-use crate::frame::{Frame, OP_OPTRES, OP_SOCKOPT};
+use crate::frame::{Frame, OP_OPTRES, OP_SOCKOPT, SOCKOPT_RCVBUF};
 use crate::real;
 use crate::state::{self, Sock};
 use crate::util::{guard, ret};
@@ -93,6 +95,15 @@ pub unsafe extern "C" fn setsockopt(
         return real::setsockopt(fd, level, name, val, len);
     };
     match level {
+        libc::SOL_SOCKET if name == libc::SO_RCVBUF || name == libc::SO_RCVBUFFORCE => {
+            // the local socket applies the kernel's clamping and permission
+            // rules (sock_setsockopt); ovsd gets the resulting sk_rcvbuf
+            let r = real::setsockopt(fd, level, name, val, len);
+            if r != 0 {
+                return r;
+            }
+            guard(-1, || ret(set_rcvbuf(&sock, fd).map(|()| 0), -1))
+        }
         libc::SOL_SOCKET => real::setsockopt(fd, level, name, val, len),
         SOL_NETLINK => {
             if (len as usize) < std::mem::size_of::<c_int>() {
@@ -106,6 +117,30 @@ pub unsafe extern "C" fn setsockopt(
         }
         _ => ret::<c_int>(Err(libc::ENOPROTOOPT), -1),
     }
+}
+
+/// Tells ovsd the receive buffer size the local socket now reports.
+unsafe fn set_rcvbuf(sock: &Sock, fd: c_int) -> Result<(), c_int> {
+    let mut v: c_int = 0;
+    let mut len = std::mem::size_of::<c_int>() as socklen_t;
+    if real::getsockopt(
+        fd,
+        libc::SOL_SOCKET,
+        libc::SO_RCVBUF,
+        (&mut v as *mut c_int).cast(),
+        &mut len,
+    ) != 0
+    {
+        return Ok(());
+    }
+    let mut io = sock.lock_io();
+    let f = daemon::request(
+        sock,
+        &mut io,
+        Frame::new(OP_SOCKOPT, SOCKOPT_RCVBUF, v.max(0) as u32),
+        OP_OPTRES,
+    )?;
+    errno_result(f.a)
 }
 
 /// Forwards a `SOL_NETLINK` option to ovsd and mirrors its effect locally.
