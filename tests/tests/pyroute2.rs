@@ -202,3 +202,22 @@ fn binding_a_taken_port_id_gives_eaddrinuse() {
 fn joining_a_multicast_group() {
     sockapi("membership");
 }
+
+#[test]
+fn a_small_so_rcvbuf_overflows_with_one_enobufs() {
+    let Some(python) = python::require_interpreter() else {
+        return;
+    };
+    let env = TestEnv::new();
+    let daemon = Daemon::start_with(&env, &["--netdev", "virtual"]);
+    let out = py(&daemon, &python, "rcvbuf_raw.py", &["40"]);
+    let v = json_of(&out);
+    // SOCK_MIN_RCVBUF: the kernel's floor for SO_RCVBUF 1
+    assert_eq!(v["rcvbuf"], json!(2304), "{out}");
+    let small = v["small"]["received"].as_u64().unwrap();
+    assert!(small < 40, "all 40 notifications fit in 2304 bytes\n{out}");
+    assert!(small >= 1, "{out}");
+    assert_eq!(v["small"]["enobufs"], json!(1), "{out}");
+    assert_eq!(v["default"], json!({"received": 40, "enobufs": 0}), "{out}");
+    daemon.stop();
+}
