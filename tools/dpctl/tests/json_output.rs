@@ -6,7 +6,8 @@ use ovsd_tests::{Daemon, TestEnv};
 use serde_json::Value;
 use std::process::Command;
 
-const PACKET: &str = "020000000002020000000001080045000020000100004011f9c50a0000010a00000204d2162e000c0000deadbeef";
+const PACKET: &str =
+    "020000000002020000000001080045000020000100004011f9c50a0000010a00000204d2162e000c0000deadbeef";
 const UFID: &str = "ufid:00000001-0000-4000-8000-000000000001";
 const HIT: &str = "recirc_id(0x5),in_port(1),eth(),eth_type(0x0800),ipv4(frag=no)";
 
@@ -31,7 +32,11 @@ fn json(daemon: &Daemon, args: &[&str]) -> Value {
     let mut all = vec!["--json"];
     all.extend_from_slice(args);
     let text = run(daemon, &all);
-    assert_eq!(text.lines().count(), 1, "one JSON document per line: {text}");
+    assert_eq!(
+        text.lines().count(),
+        1,
+        "one JSON document per line: {text}"
+    );
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"))
 }
 
@@ -51,7 +56,10 @@ fn setup(daemon: &Daemon) {
         ],
     );
     // The recirculated packet hits the first flow.
-    run(daemon, &["execute", "dp0", "in_port(1)", "recirc(5)", PACKET]);
+    run(
+        daemon,
+        &["execute", "dp0", "in_port(1)", "recirc(5)", PACKET],
+    );
 }
 
 #[test]
@@ -60,7 +68,10 @@ fn dump_dps_json_lists_the_datapaths() {
     let daemon = Daemon::start_with(&env, &["--netdev", "virtual"]);
     setup(&daemon);
     let v = json(&daemon, &["dump-dps"]);
-    assert_eq!(v, serde_json::json!({ "datapaths": ["system@dp0", "system@dp1"] }));
+    assert_eq!(
+        v,
+        serde_json::json!({ "datapaths": ["system@dp0", "system@dp1"] })
+    );
     daemon.stop();
 }
 
@@ -92,7 +103,11 @@ fn show_json_has_datapaths_ports_and_counters() {
         .collect();
     assert_eq!(
         ports,
-        vec![(0, "dp0", "internal"), (1, "p1", "internal"), (2, "p2", "internal")]
+        vec![
+            (0, "dp0", "internal"),
+            (1, "p1", "internal"),
+            (2, "p2", "internal")
+        ]
     );
     assert!(dp0["ports"][1]["stats"]["rx_packets"].is_u64());
     // show DP selects one.
@@ -111,9 +126,15 @@ fn dump_flows_json_has_keys_actions_and_statistics() {
     assert_eq!(v["datapath"], "system@dp0");
     let flows = v["flows"].as_array().unwrap();
     assert_eq!(flows.len(), 2);
-    let hit = flows.iter().find(|f| f["ufid"] == UFID).expect("the UFID flow");
+    let hit = flows
+        .iter()
+        .find(|f| f["ufid"] == UFID)
+        .expect("the UFID flow");
     assert_eq!(hit["key"], HIT);
-    assert!(hit["match"].as_str().unwrap().starts_with("recirc_id(0x5),dp_hash(0/0),"));
+    assert!(hit["match"]
+        .as_str()
+        .unwrap()
+        .starts_with("recirc_id(0x5),dp_hash(0/0),"));
     assert_eq!(hit["actions"], "2");
     assert_eq!(hit["packets"], 1);
     assert_eq!(hit["bytes"], 46);
@@ -123,7 +144,10 @@ fn dump_flows_json_has_keys_actions_and_statistics() {
     assert_eq!(other["packets"], 0);
     // The text dump agrees, and the filter applies to JSON too.
     let text = run(&daemon, &["dump-flows", "dp0"]);
-    assert!(text.contains(&format!("{HIT}, packets:1, bytes:46, used:")), "{text}");
+    assert!(
+        text.contains(&format!("{HIT}, packets:1, bytes:46, used:")),
+        "{text}"
+    );
     let p2 = json(&daemon, &["dump-flows", "dp0", "filter=in_port=p2"]);
     assert_eq!(p2["flows"].as_array().unwrap().len(), 1);
     assert_eq!(p2["flows"][0]["actions"], "set(ipv4(ttl=63)),1");
@@ -134,6 +158,9 @@ fn dump_flows_json_has_keys_actions_and_statistics() {
         .iter()
         .map(|f| f["actions"].as_str().unwrap())
         .collect();
-    assert!(acts.contains(&"p2") && acts.contains(&"set(ipv4(ttl=63)),p1"), "{acts:?}");
+    assert!(
+        acts.contains(&"p2") && acts.contains(&"set(ipv4(ttl=63)),p1"),
+        "{acts:?}"
+    );
     daemon.stop();
 }

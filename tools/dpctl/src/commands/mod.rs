@@ -6,6 +6,7 @@ pub mod flow;
 pub mod flow_file;
 pub mod port;
 pub mod show;
+pub mod tunnel;
 
 use crate::ctx::Ctx;
 use crate::errors::{CmdResult, Failure};

@@ -1,5 +1,6 @@
 //! `add-if`, `set-if`, `del-if`.
 
+use super::tunnel;
 use crate::ctx::Ctx;
 use crate::dpif::{type_from_name, type_name, PortRequest};
 use crate::errors::{CmdResult, Failure};
@@ -42,23 +43,23 @@ pub fn add_if(ctx: &Ctx, args: &[String]) -> CmdResult {
             ..PortRequest::default()
         };
         let mut type_s = "system".to_string();
-        let mut dst_port = None;
-        let mut seen = Vec::new();
+        let mut cfg: Vec<(String, String)> = Vec::new();
         for (k, v) in opts {
             match k.as_str() {
                 "type" => type_s = v,
                 "port_no" => req.port_no = Some(atoi(&v)),
-                _ if seen.contains(&k) => {
+                _ if cfg.iter().any(|(x, _)| *x == k) => {
                     crate::report(&Failure::plain(format!("duplicate \"{k}\" option")));
                 }
-                "dst_port" => {
-                    dst_port = Some(atoi(&v) as u16);
-                    seen.push(k);
-                }
-                _ => seen.push(k),
+                _ => cfg.push((k, v)),
             }
         }
         let Some(kind) = type_from_name(&type_s) else {
+            crate::log::log(
+                "netdev",
+                "WARN",
+                &format!("could not create netdev {name} of unknown type {type_s}"),
+            );
             let f = Failure::new(
                 format!("{name}: failed to open network device"),
                 libc::EAFNOSUPPORT,
@@ -68,11 +69,22 @@ pub fn add_if(ctx: &Ctx, args: &[String]) -> CmdResult {
             continue;
         };
         req.kind = kind;
-        req.dst_port = match kind {
-            vp::OVS_VPORT_TYPE_VXLAN => Some(dst_port.unwrap_or(4789)),
-            vp::OVS_VPORT_TYPE_GENEVE => Some(dst_port.unwrap_or(6081)),
-            _ => None,
-        };
+        if tunnel::is_tunnel(kind) {
+            match tunnel::configure(&name, &type_s, kind, &cfg) {
+                Ok(c) => {
+                    if !c.warnings.is_empty() {
+                        crate::log::log("netdev_vport", "WARN", &c.warnings.join("\n"));
+                    }
+                    req.dst_port = c.dst_port;
+                    req.name = tunnel::dp_port_name(kind, c.dst_port.unwrap_or(0));
+                }
+                Err(r) => {
+                    tunnel::log_refused(&name, &r);
+                    last = Err(Failure::new("", libc::EINVAL));
+                    continue;
+                }
+            }
+        }
         if let Err(e) = dpif.add_port(dp.ifindex, &req) {
             // dpif_port_add's rate-limited warning.
             crate::log::warn(&format!(
@@ -121,22 +133,44 @@ pub fn set_if(ctx: &Ctx, args: &[String]) -> CmdResult {
             }
         };
         let type_s = type_name(port.kind);
-        for (k, v) in opts {
+        let mut refused = false;
+        for (k, v) in &opts {
             if k == "type" && v != type_s {
                 crate::report(&Failure::plain(format!(
                     "{name}: can't change type from {type_s} to {v}"
                 )));
-                last = Err(Failure::new("", libc::EINVAL));
+                refused = true;
                 break;
             }
-            if k == "port_no" && port.port_no != atoi(&v) {
+            if k == "port_no" && port.port_no != atoi(v) {
                 crate::report(&Failure::plain(format!(
                     "{name}: can't change port number from {} to {}",
                     port.port_no,
-                    atoi(&v)
+                    atoi(v)
                 )));
-                last = Err(Failure::new("", libc::EINVAL));
+                refused = true;
                 break;
+            }
+        }
+        if refused {
+            last = Err(Failure::new("", libc::EINVAL));
+            continue;
+        }
+        if tunnel::is_tunnel(port.kind) {
+            let cfg: Vec<(String, String)> = opts
+                .into_iter()
+                .filter(|(k, _)| k != "type" && k != "port_no")
+                .collect();
+            match tunnel::configure(&name, type_s, port.kind, &cfg) {
+                Ok(c) if !c.warnings.is_empty() => {
+                    crate::log::log("netdev_vport", "WARN", &c.warnings.join("\n"));
+                }
+                Ok(_) => {}
+                Err(r) => {
+                    tunnel::log_refused(&name, &r);
+                    crate::report(&Failure::new(r.lines.join("\n"), libc::EINVAL));
+                    last = Err(Failure::new("", libc::EINVAL));
+                }
             }
         }
     }

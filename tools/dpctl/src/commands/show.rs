@@ -80,19 +80,11 @@ pub fn format_show(dp: &DpInfo, ports: &[PortInfo], stats: bool) -> String {
     }
     for p in ports {
         let _ = write!(s, "  port {}: {}", p.port_no, p.name);
-        if p.kind != vp::OVS_VPORT_TYPE_NETDEV {
-            let _ = write!(s, " ({}", type_name(p.kind));
-            if let Some(port) = p.dst_port {
-                let default = match p.kind {
-                    vp::OVS_VPORT_TYPE_VXLAN => 4789,
-                    vp::OVS_VPORT_TYPE_GENEVE => 6081,
-                    _ => 0,
-                };
-                if port != default {
-                    let _ = write!(s, ": dst_port={port}");
-                }
-            }
-            s.push(')');
+        if let Some(kind) = super::tunnel::tunnel_kind(p.kind, &p.name) {
+            let cfg = super::tunnel::show_config(&p.name, kind, type_name(kind));
+            let _ = write!(s, " ({cfg})");
+        } else if p.kind != vp::OVS_VPORT_TYPE_NETDEV {
+            let _ = write!(s, " ({})", type_name(p.kind));
         }
         s.push('\n');
         if stats {
@@ -127,6 +119,18 @@ pub fn format_port_stats(p: &PortInfo) -> String {
     } else {
         (rxp, txp, rxb, txb, rxe, txe, rxd, txd)
     };
+    if super::tunnel::tunnel_kind(p.kind, &p.name).is_some() {
+        // A tunnel netdev counts packets and bytes only; OVS prints the
+        // counters it lacks (UINT64_MAX) as "?".
+        return format!(
+            "    RX packets:{rxp} errors:? dropped:? overruns:? frame:?\n\
+             \x20   TX packets:{txp} errors:? dropped:? aborted:? carrier:?\n\
+             \x20   collisions:?\n\
+             \x20   RX bytes:{rxb}{}  TX bytes:{txb}{}\n",
+            human(rxb),
+            human(txb)
+        );
+    }
     format!(
         "    RX packets:{rxp} errors:{rxe} dropped:{rxd} overruns:0 frame:0\n\
          \x20   TX packets:{txp} errors:{txe} dropped:{txd} aborted:0 carrier:0\n\
