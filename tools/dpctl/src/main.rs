@@ -6,16 +6,33 @@ use ovsd_dpctl::target::Choice;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Manage Open vSwitch datapaths served by ovsd (or by the kernel).
-///
-/// Commands: add-dp DP [IFACE...], del-dp DP, dump-dps, show [DP...],
-/// add-if DP IFACE[,type=T][,port_no=N]..., set-if DP IFACE[,OPT=V]...,
-/// del-if DP IFACE..., dump-flows [DP] [filter=...] [type=...],
-/// add-flow [DP] FLOW ACTIONS, mod-flow [DP] FLOW ACTIONS,
-/// get-flow [DP] ufid:UFID, del-flow [DP] FLOW, del-flows [DP],
-/// monitor, upcalls DP [PORT], execute [DP] FLOW ACTIONS PACKET.
+/// The commands, for `--help`.
+const COMMANDS_HELP: &str = "\
+Commands:
+  add-dp DP [IFACE...]                 create a datapath
+  del-dp DP                            delete it
+  dump-dps                             list datapaths
+  show [-s] [DP...]                    datapaths, counters and ports
+  add-if DP IFACE[,type=T][,OPT=V]...  add ports (system, internal, vxlan, geneve, gre)
+  set-if DP IFACE[,OPT=V]...           check or change port options
+  del-if DP IFACE...                   delete ports
+  dump-flows [-m] [DP] [filter=MATCH]  print flows (MATCH: OpenFlow syntax)
+  add-flow [DP] FLOW ACTIONS           install a flow
+  mod-flow [DP] FLOW ACTIONS           change its actions (--clear, --may-create)
+  get-flow [DP] ufid:UFID              print one flow
+  del-flow [DP] FLOW                   delete one flow
+  del-flows [DP]                       delete every flow
+  add-flows|mod-flows|del-flows [DP] FILE
+                                       flows from FILE, one per line
+  monitor                              print datapath/port/flow notifications
+  upcalls DP [PORT]                    listen for MISS/ACTION upcalls
+  execute [DP] FLOW ACTIONS PACKET     run actions on a hex packet
+See tools/dpctl/README.md.";
+
+/// ovs-dpctl's command line, plus `--json`, `--count`, `--kernel`,
+/// `--socket`.
 #[derive(Debug, Parser)]
-#[command(name = "ovsd-dpctl", version, about, long_about = None)]
+#[command(name = "ovsd-dpctl", version, about, after_help = COMMANDS_HELP)]
 struct Args {
     /// Talk to the running kernel over AF_NETLINK instead of ovsd.
     #[arg(long)]
