@@ -5,6 +5,8 @@
 //! and printed from `OVS_KEY_ATTR_*`/`OVS_ACTION_ATTR_*` attributes by
 //! [`odp`].
 
+#![warn(missing_docs)]
+
 pub mod commands;
 pub mod ctx;
 pub mod dpif;

@@ -1,6 +1,7 @@
 //! The commands, one module per group, and the table that dispatches them.
 
 pub mod dp;
+pub mod dump_flows;
 pub mod execute;
 pub mod flow;
 pub mod flow_file;
@@ -83,7 +84,7 @@ pub const COMMANDS: &[Command] = &[
         name: "dump-flows",
         min: 0,
         max: 3,
-        run: flow::dump_flows,
+        run: dump_flows::dump_flows,
     },
     Command {
         name: "add-flow",
