@@ -289,3 +289,60 @@ fn monitor_waits_longer_than_the_native_clients_receive_timeout() {
     );
     daemon.stop();
 }
+
+/// Clears the datapath's per-CPU dispatch (a SET without that feature), so
+/// MISS upcalls go to the input port's upcall pid.
+fn use_vport_dispatch(daemon: &Daemon) {
+    use genl::ovs::datapath as dp;
+    use ovsd_dpctl::ctx::{Ctx, Options};
+    use ovsd_dpctl::target::Choice;
+    let ctx = Ctx {
+        opts: Options::default(),
+        target: Choice::Ovsd(daemon.socket().to_path_buf()),
+    };
+    let mut d = ctx.dpif().unwrap();
+    let h = d.dp_hdr(dp::OVS_DP_CMD_SET, 0, 0);
+    d.client
+        .transact(h, false, |w| {
+            w.attr_str(dp::OVS_DP_ATTR_NAME, b"dp0");
+            w.attr_u32(dp::OVS_DP_ATTR_USER_FEATURES, dp::OVS_DP_F_UNALIGNED);
+        })
+        .unwrap();
+}
+
+#[test]
+fn upcalls_on_a_per_vport_datapath_takes_the_ports_pids() {
+    let env = TestEnv::new();
+    let daemon = Daemon::start_with(&env, &["--netdev", "virtual"]);
+    dpctl(&daemon, &["add-dp", "dp0"]);
+    dpctl(&daemon, &["add-if", "dp0", "p1,type=internal"]);
+    dpctl(&daemon, &["add-if", "dp0", "p2,type=internal"]);
+    use_vport_dispatch(&daemon);
+    let up = Listener::start(&daemon, &["upcalls", "dp0", "p2", "--count", "1"]);
+    let pid = listener_pid(&up.ready);
+    // p1's misses have no listener (lost); p2's come here.
+    dpctl(
+        &daemon,
+        &["execute", "dp0", "in_port(1)", "recirc(5)", PACKET],
+    );
+    dpctl(
+        &daemon,
+        &["execute", "dp0", "in_port(2)", "recirc(5)", PACKET],
+    );
+    let got = up.finish();
+    assert!(
+        got[0]
+            .starts_with("MISS system@dp0: recirc_id(0x5),dp_hash(0),skb_priority(0),in_port(2),"),
+        "{got:?}"
+    );
+    let out = dpctl(&daemon, &["--json", "show"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ports = v["datapaths"][0]["ports"].as_array().unwrap();
+    assert_eq!(
+        ports[2]["upcall_pids"],
+        serde_json::json!([pid.parse::<u64>().unwrap()])
+    );
+    assert_eq!(ports[1]["upcall_pids"], serde_json::json!([0]));
+    assert_eq!(v["datapaths"][0]["lookups"]["lost"], 1);
+    daemon.stop();
+}

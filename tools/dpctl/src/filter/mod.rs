@@ -8,6 +8,9 @@
 pub mod fields;
 pub mod view;
 
+#[cfg(test)]
+mod tests;
+
 use crate::flows::FlowInfo;
 use crate::odp::key_parse::parse_flags;
 use crate::odp::lex::num;
