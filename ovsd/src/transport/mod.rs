@@ -12,6 +12,7 @@ use crate::core::Core;
 use std::io;
 use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use thiserror::Error;
 use tracing::{info, warn};
@@ -116,7 +117,10 @@ impl Listener {
             let spawned = std::thread::Builder::new()
                 .name("ovsd-conn".into())
                 .stack_size(256 * 1024)
-                .spawn(move || conn::serve(core, conn));
+                .spawn(move || {
+                    let _live = LiveConnection::enter();
+                    conn::serve(core, conn)
+                });
             if let Err(e) = spawned {
                 warn!("cannot start a connection thread: {e}");
             }
@@ -126,6 +130,32 @@ impl Listener {
     /// Removes the socket file (at shutdown).
     pub fn remove_file(&self) {
         let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Connections being served.
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts one connection thread while it lives. When the last one ends, the
+/// memory its threads freed goes back to the system (`malloc_trim`): glibc
+/// otherwise keeps it in per-thread arenas, and a burst of a thousand
+/// clients would leave ovsd's resident size at its peak.
+struct LiveConnection;
+
+impl LiveConnection {
+    fn enter() -> LiveConnection {
+        LIVE.fetch_add(1, Ordering::Relaxed);
+        LiveConnection
+    }
+}
+
+impl Drop for LiveConnection {
+    fn drop(&mut self) {
+        if LIVE.fetch_sub(1, Ordering::AcqRel) == 1 {
+            // SAFETY: malloc_trim takes a plain integer and only touches
+            // the allocator's own state.
+            unsafe { libc::malloc_trim(0) };
+        }
     }
 }
 
