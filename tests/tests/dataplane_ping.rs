@@ -99,3 +99,41 @@ fn hosts_ping_through_flows_added_by_ovs_dpctl() {
         "no listener: every miss lost\n{show}"
     );
 }
+
+#[test]
+fn an_internal_port_carries_the_host_stacks_packets() {
+    let env = TestEnv::new();
+    let (Some(dpctl), Some(ip), Some(ping)) = (
+        dpctl::require(),
+        links::require_ip(),
+        prereq::program("ping", "iputils-ping"),
+    ) else {
+        return;
+    };
+    if !links::require_private_netns(&env) {
+        return;
+    }
+    links::disable_ipv6(&env);
+    let h1 = Host::new(&env, &ip, "h1-ovs", "10.0.0.1");
+    let daemon = Daemon::start_with(&env, &["--netdev", "tap"]);
+    dpctl::run_ok(&daemon, &dpctl, &["add-dp", "dp0"]);
+    dpctl::run_ok(&daemon, &dpctl, &["add-if", "dp0", &h1.port]);
+    // port 2: a TAP device in the test's namespace, with an address there
+    dpctl::run_ok(&daemon, &dpctl, &["add-if", "dp0", "int0,type=internal"]);
+    links::ip_ok(&env, &ip, &["addr", "add", "10.0.0.9/24", "dev", "int0"]);
+    links::ip_ok(&env, &ip, &["link", "set", "int0", "up"]);
+    both_ways(&daemon, &dpctl, "eth(),eth_type(0x0806),arp()");
+    both_ways(&daemon, &dpctl, "eth(),eth_type(0x0800),ipv4()");
+
+    let out = h1.ping(&ping, "10.0.0.9", 2);
+    assert!(
+        out.success(),
+        "h1 cannot reach the internal port's address\n{out}\n{}\n--- ovsd log ---\n{}",
+        dpctl::run(&daemon, &dpctl, &["show", "-s"]).text(),
+        daemon.log()
+    );
+    let dump = dpctl::run_ok(&daemon, &dpctl, &["dump-flows", "dp0"]).text();
+    // the replies came from the TAP device into the datapath
+    let replies = packets(&dump, "in_port(2),eth(),eth_type(0x0800)");
+    assert_eq!(replies, Some(2), "{dump}");
+}
