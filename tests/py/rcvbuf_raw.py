@@ -1,10 +1,11 @@
 """Notification overflow of a small receive buffer, with CPython's socket API
 through the preload library.
 
-Two listeners join the ovs_datapath multicast group, one with the smallest
-SO_RCVBUF; a third socket creates N datapaths (one notification each). The
-listeners then read without blocking. Prints JSON: for each listener, the
-notifications received and the ENOBUFS errors seen.
+Three listeners join the ovs_datapath multicast group: one with the
+smallest SO_RCVBUF, one with the smallest SO_RCVBUF and NETLINK_NO_ENOBUFS,
+one with the default; another socket creates N datapaths (one notification
+each). The listeners then read without blocking. Prints JSON: for each
+listener, the notifications received and the ENOBUFS errors seen.
 
 usage: rcvbuf_raw.py N
 """
@@ -21,6 +22,7 @@ OVS_DP_CMD_NEW = 1
 OVS_DP_ATTR_NAME = 1
 OVS_DP_ATTR_UPCALL_PID = 2
 NLM_F_ACK = 0x4
+NETLINK_NO_ENOBUFS = 5
 
 
 def resolve(sock, name):
@@ -60,15 +62,18 @@ def main():
     small = nlhelp.genl_socket()
     small.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
     rcvbuf = small.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+    quiet = nlhelp.genl_socket()
+    quiet.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
+    quiet.setsockopt(nlhelp.SOL_NETLINK, NETLINK_NO_ENOBUFS, 1)
     default = nlhelp.genl_socket()
-    for s in (small, default):
+    for s in (small, quiet, default):
         s.setsockopt(nlhelp.SOL_NETLINK, nlhelp.NETLINK_ADD_MEMBERSHIP, group)
     for i in range(n):
         ctl.send(dp_new(fam, "dp%d" % i, i + 1))
         (err,) = struct.unpack_from("=i", ctl.recv(65536), 16)
         assert err == 0, "dp NEW failed: %d" % err
     print(json.dumps({"rcvbuf": rcvbuf, "small": drain(small),
-                      "default": drain(default)}))
+                      "quiet": drain(quiet), "default": drain(default)}))
 
 
 main()
