@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod client;
+pub mod cpu;
 pub mod inproc;
 pub mod latency;
 pub mod load;

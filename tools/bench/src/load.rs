@@ -4,12 +4,14 @@
 //! send + wait-for-completion round trip is timed.
 
 use crate::client::{drain_errors, RECV_BUF};
+use crate::cpu::{self, Sched};
 use crate::latency::Recorder;
 use crate::requests::FlowSpec;
 use anyhow::{anyhow, Result};
 use genl::ovs::flow::{OVS_FLOW_CMD_DEL, OVS_FLOW_CMD_NEW};
 use ovsd::client::NlSocket;
 use std::path::Path;
+use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 /// The shape of the load.
@@ -37,12 +39,46 @@ pub struct LoadResult {
     pub elapsed: Duration,
     /// Round trip of each datagram.
     pub latency: Recorder,
+    /// Scheduler counters of the client (handler) threads while they sent.
+    pub client: Sched,
+    /// Scheduler counters of the server's connection threads (threads
+    /// named `*-conn`) over the run.
+    pub server: Sched,
 }
 
 impl LoadResult {
     /// Flow requests per second.
     pub fn ops_per_sec(&self) -> f64 {
         self.ops as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// Scheduler time per datagram.
+    pub fn per_datagram(&self) -> cpu::PerDatagram {
+        cpu::PerDatagram::new(self.server, self.client, self.sends)
+    }
+
+    /// Adds another run's totals (slices of one measurement).
+    pub fn merge(&mut self, o: &LoadResult) {
+        self.sends += o.sends;
+        self.ops += o.ops;
+        self.errors += o.errors;
+        self.elapsed += o.elapsed;
+        self.latency.merge(&o.latency);
+        self.client.add(o.client);
+        self.server.add(o.server);
+    }
+
+    /// Nothing measured yet.
+    pub fn empty() -> LoadResult {
+        LoadResult {
+            sends: 0,
+            ops: 0,
+            errors: 0,
+            elapsed: Duration::ZERO,
+            latency: Recorder::default(),
+            client: Sched::default(),
+            server: Sched::default(),
+        }
     }
 }
 
@@ -64,8 +100,12 @@ pub fn round(spec: &FlowSpec, load: &Load) -> Vec<Vec<u8>> {
 /// Runs `load` against the peer at `path`; handler `t` uses `spec` with
 /// tag `t + 1`.
 pub fn run(path: &Path, spec: FlowSpec, load: Load) -> Result<LoadResult> {
+    let server_before = cpu::threads_named("-conn");
     let start = Instant::now();
     let deadline = start + load.duration;
+    // the handlers keep their sockets (and so the server's connection
+    // threads) until the server threads' counters are read
+    let done = Arc::new(Barrier::new(load.threads + 1));
     let handles: Vec<_> = (0..load.threads)
         .map(|t| {
             let path = path.to_path_buf();
@@ -73,39 +113,52 @@ pub fn run(path: &Path, spec: FlowSpec, load: Load) -> Result<LoadResult> {
                 tag: t as u32 + 1,
                 ..spec
             };
-            std::thread::spawn(move || handler(&path, spec, load, deadline))
+            let done = done.clone();
+            std::thread::spawn(move || handler(&path, spec, load, deadline, &done))
         })
         .collect::<Vec<_>>();
-    let mut total = LoadResult {
-        sends: 0,
-        ops: 0,
-        errors: 0,
-        elapsed: Duration::ZERO,
-        latency: Recorder::default(),
-    };
+    done.wait();
+    let elapsed = start.elapsed();
+    let server_after = cpu::threads_named("-conn");
+    done.wait();
+    let server = cpu::growth(&server_before, &server_after);
+    let mut total = LoadResult::empty();
     for h in handles {
         let r = h.join().map_err(|_| anyhow!("handler thread panicked"))??;
-        total.sends += r.sends;
-        total.ops += r.ops;
-        total.errors += r.errors;
-        total.latency.merge(&r.latency);
+        total.merge(&r);
     }
-    total.elapsed = start.elapsed();
+    total.elapsed = elapsed;
+    total.server = server;
     Ok(total)
 }
 
-fn handler(path: &Path, spec: FlowSpec, load: Load, deadline: Instant) -> Result<LoadResult> {
+fn handler(
+    path: &Path,
+    spec: FlowSpec,
+    load: Load,
+    deadline: Instant,
+    done: &Barrier,
+) -> Result<LoadResult> {
+    let r = send_loop(path, spec, load, deadline);
+    // every handler is done; the server's threads are read; then close
+    done.wait();
+    done.wait();
+    r.map(|(r, _sock)| r)
+}
+
+/// The handler's loop; returns its socket still open.
+fn send_loop(
+    path: &Path,
+    spec: FlowSpec,
+    load: Load,
+    deadline: Instant,
+) -> Result<(LoadResult, NlSocket)> {
     let mut sock = NlSocket::connect(path)?;
     let datagrams = round(&spec, &load);
     let per_round = 2 * load.window.max(load.batch) as u64;
     let mut buf = vec![0u8; RECV_BUF];
-    let mut r = LoadResult {
-        sends: 0,
-        ops: 0,
-        errors: 0,
-        elapsed: Duration::ZERO,
-        latency: Recorder::default(),
-    };
+    let mut r = LoadResult::empty();
+    let cpu0 = Sched::this_thread();
     while Instant::now() < deadline {
         for d in &datagrams {
             let t0 = Instant::now();
@@ -116,5 +169,6 @@ fn handler(path: &Path, spec: FlowSpec, load: Load, deadline: Instant) -> Result
         r.ops += per_round;
         r.errors += drain_errors(&mut sock, &mut buf)?;
     }
-    Ok(r)
+    r.client = Sched::this_thread().since(cpu0);
+    Ok((r, sock))
 }

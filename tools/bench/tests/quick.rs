@@ -50,6 +50,14 @@ fn setup_rate_reports_ovsd_raw_and_ratio() {
         for side in ["ovsd", "raw"] {
             has(p, &[side, "flow_ops_per_sec"]);
             has(p, &[side, "latency", "p99_ns"]);
+            for k in [
+                "server_cpu_us",
+                "client_cpu_us",
+                "runqueue_wait_us",
+                "switches",
+            ] {
+                has(p, &[side, "per_datagram", k]);
+            }
             assert_eq!(p[side]["errors"], 0);
             assert!(p[side]["flow_ops"].as_u64().unwrap() > 0);
         }

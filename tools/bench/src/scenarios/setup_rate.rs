@@ -2,6 +2,7 @@
 //! against the raw transport limit (an echo peer with the same protocol)
 //! at the same batch sizes.
 
+use crate::cpu::PerDatagram;
 use crate::latency::{human, Latency};
 use crate::load::{self, Load, LoadResult};
 use crate::raw::EchoPeer;
@@ -22,11 +23,11 @@ pub struct Params {
     pub batches: Vec<usize>,
     /// Flows installed per round before deletion.
     pub window: usize,
-    /// Run time of each measurement, in seconds.
+    /// Run time of each side (raw, ovsd) per batch size, in seconds.
     pub seconds: f64,
-    /// Alternating raw/ovsd repetitions per batch size (each `seconds`
-    /// long); the best of each side is reported (a shared machine's noise
-    /// only ever slows a run down).
+    /// Slices each side's time is cut into, alternating raw and ovsd (and
+    /// which goes first), so that other work on a shared machine falls on
+    /// both sides alike; each side's slices are added up.
     pub reps: usize,
 }
 
@@ -37,8 +38,8 @@ impl Params {
             threads: 2,
             batches: vec![1, 8, 32, 64],
             window: 1024,
-            seconds: 2.0,
-            reps: 3,
+            seconds: 3.0,
+            reps: 6,
         }
     }
 
@@ -46,7 +47,7 @@ impl Params {
     pub fn quick() -> Params {
         Params {
             seconds: 1.0,
-            reps: 1,
+            reps: 4,
             ..Params::full()
         }
     }
@@ -60,6 +61,8 @@ struct Side {
     flow_ops_per_sec: f64,
     errors: u64,
     latency: Latency,
+    /// Scheduler time per datagram: server and client CPU, run-queue wait.
+    per_datagram: PerDatagram,
 }
 
 impl From<&LoadResult> for Side {
@@ -70,6 +73,7 @@ impl From<&LoadResult> for Side {
             flow_ops_per_sec: r.ops_per_sec(),
             errors: r.errors,
             latency: r.latency.summary(),
+            per_datagram: r.per_datagram(),
         }
     }
 }
@@ -87,12 +91,12 @@ struct Point {
     in_process_1_thread_ops_per_sec: f64,
 }
 
-/// The faster of two runs.
-fn best(a: Option<LoadResult>, b: LoadResult) -> LoadResult {
-    match a {
-        Some(a) if a.ops_per_sec() >= b.ops_per_sec() => a,
-        _ => b,
-    }
+/// `server+client (run-queue wait)` in µs per datagram.
+fn cpu_cell(p: &PerDatagram) -> String {
+    format!(
+        "{:.1}+{:.1}us ({:.1})",
+        p.server_cpu_us, p.client_cpu_us, p.runqueue_wait_us
+    )
 }
 
 /// Runs the scenario.
@@ -108,19 +112,31 @@ pub fn run(p: &Params) -> Result<serde_json::Value> {
     };
     let mut points = Vec::new();
     for &batch in &p.batches {
+        let reps = p.reps.max(1);
         let l = Load {
             threads: p.threads,
             batch,
             window: p.window,
-            duration: Duration::from_secs_f64(p.seconds),
+            duration: Duration::from_secs_f64(p.seconds / reps as f64),
         };
-        let (mut r, mut o) = (None, None);
-        for _ in 0..p.reps.max(1) {
-            r = Some(best(r, load::run(raw.path(), spec, l)?));
-            o = Some(best(o, load::run(server.path(), spec, l)?));
+        let (mut r, mut o) = (LoadResult::empty(), LoadResult::empty());
+        for rep in 0..reps {
+            if rep % 2 == 0 {
+                r.merge(&load::run(raw.path(), spec, l)?);
+                o.merge(&load::run(server.path(), spec, l)?);
+            } else {
+                o.merge(&load::run(server.path(), spec, l)?);
+                r.merge(&load::run(raw.path(), spec, l)?);
+            }
         }
-        let (r, o) = (r.expect("one rep"), o.expect("one rep"));
-        let inproc = crate::inproc::ops_per_sec(&server.core, spec, l)?;
+        let inproc = crate::inproc::ops_per_sec(
+            &server.core,
+            spec,
+            Load {
+                duration: Duration::from_secs_f64(p.seconds),
+                ..l
+            },
+        )?;
         points.push(Point {
             batch,
             in_process_1_thread_ops_per_sec: inproc,
@@ -130,8 +146,8 @@ pub fn run(p: &Params) -> Result<serde_json::Value> {
         });
     }
     println!(
-        "setup-rate: {} handler threads, NEW then DEL by UFID in rounds of {} flows, no ACK/ECHO; best of {}",
-        p.threads, p.window, p.reps
+        "setup-rate: {} handler threads, NEW then DEL by UFID in rounds of {} flows, no ACK/ECHO; {} s per side in {} alternating slices",
+        p.threads, p.window, p.seconds, p.reps
     );
     let rows: Vec<Vec<String>> = points
         .iter()
@@ -146,6 +162,8 @@ pub fn run(p: &Params) -> Result<serde_json::Value> {
                 human(pt.ovsd.latency.p99_ns as f64),
                 human(pt.raw.latency.p50_ns as f64),
                 human(pt.raw.latency.p99_ns as f64),
+                cpu_cell(&pt.ovsd.per_datagram),
+                cpu_cell(&pt.raw.per_datagram),
                 pt.ovsd.errors.to_string(),
             ]
         })
@@ -161,6 +179,8 @@ pub fn run(p: &Params) -> Result<serde_json::Value> {
             "ovsd p99",
             "raw p50",
             "raw p99",
+            "ovsd CPU/dgram srv+cli (runq)",
+            "raw CPU/dgram srv+cli (runq)",
             "errors",
         ],
         &rows,
