@@ -93,6 +93,15 @@ fn run(
     buf: &mut [u8],
 ) -> io::Result<()> {
     let mut outbox = Outbox::new();
+    // data, control channel, wake-up counter: joined once, not per wait
+    let readable = libc::EPOLLIN as u32;
+    let ep = sys::Epoll::new(&[
+        (data.as_raw_fd(), readable),
+        (ctl.as_raw_fd(), readable),
+        (out.wake_fd(), readable),
+    ])?;
+    let mut watching_out = false;
+    let mut revents = [0u32; 3];
     loop {
         // stream the running dump while the socket takes it
         while !out.backlogged() && core.dump_pending(sock) {
@@ -103,25 +112,23 @@ fn run(
             }
         }
         let backlog = out.backlogged();
-        let mut fds = [
-            pollfd(
-                data.as_raw_fd(),
-                libc::POLLIN | if backlog { libc::POLLOUT } else { 0 },
-            ),
-            pollfd(ctl.as_raw_fd(), libc::POLLIN),
-            pollfd(out.wake_fd(), libc::POLLIN),
-        ];
-        sys::poll(&mut fds, -1)?;
-        if fds[2].revents != 0 {
+        if backlog != watching_out {
+            let events = readable | if backlog { libc::EPOLLOUT as u32 } else { 0 };
+            ep.modify(0, events)?;
+            watching_out = backlog;
+        }
+        ep.wait(&mut revents, -1)?;
+        let [data_ev, ctl_ev, wake_ev] = revents;
+        if wake_ev != 0 {
             out.clear_wake();
         }
-        if fds[0].revents & libc::POLLOUT != 0 || fds[2].revents != 0 {
+        if data_ev & libc::EPOLLOUT as u32 != 0 || wake_ev != 0 {
             out.flush();
         }
-        if fds[1].revents != 0 && !control(core, sock, ctl, &out)? {
+        if ctl_ev != 0 && !control(core, sock, ctl, out)? {
             return Ok(());
         }
-        if fds[0].revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0 {
+        if data_ev & (libc::EPOLLIN | libc::EPOLLHUP | libc::EPOLLERR) as u32 != 0 {
             let n = match sys::recv(data.as_raw_fd(), buf, libc::MSG_DONTWAIT) {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
@@ -150,14 +157,6 @@ fn run(
             };
             out.push_done(flags);
         }
-    }
-}
-
-fn pollfd(fd: i32, events: libc::c_short) -> libc::pollfd {
-    libc::pollfd {
-        fd,
-        events,
-        revents: 0,
     }
 }
 

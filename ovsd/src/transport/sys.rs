@@ -1,6 +1,6 @@
 //! Thin wrappers over the few socket syscalls the transport needs that the
 //! standard library lacks: `SOCK_SEQPACKET`, `SCM_RIGHTS`, `SO_PEERCRED`,
-//! non-blocking sends without `SIGPIPE`, `poll`, `eventfd`.
+//! non-blocking sends without `SIGPIPE`, `poll`, `epoll`, `eventfd`.
 
 use crate::core::Creds;
 use std::io;
@@ -326,5 +326,81 @@ impl EventFd {
     /// The descriptor to poll.
     pub fn raw(&self) -> RawFd {
         self.0.as_raw_fd()
+    }
+}
+
+/// A level-triggered `epoll` set of a few descriptors, each identified by
+/// its index (the order they were added in). It reports what `poll` would
+/// (`EPOLLIN`/`OUT`/`ERR`/`HUP` are `POLLIN`/`OUT`/`ERR`/`HUP`), but the
+/// descriptors' wait queues are joined once instead of on every call: one
+/// `epoll_wait` per wake-up where `poll` walked every descriptor twice.
+#[derive(Debug)]
+pub struct Epoll {
+    ep: OwnedFd,
+    fds: Vec<RawFd>,
+}
+
+impl Epoll {
+    /// A set watching `fds` (by index) for `events` each.
+    pub fn new(fds: &[(RawFd, u32)]) -> io::Result<Epoll> {
+        // SAFETY: plain syscall.
+        let fd = cvt(unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) })?;
+        // SAFETY: fd is fresh and valid.
+        let ep = Epoll {
+            ep: unsafe { OwnedFd::from_raw_fd(fd) },
+            fds: fds.iter().map(|&(fd, _)| fd).collect(),
+        };
+        for (i, &(fd, events)) in fds.iter().enumerate() {
+            ep.ctl(libc::EPOLL_CTL_ADD, fd, i, events)?;
+        }
+        Ok(ep)
+    }
+
+    fn ctl(&self, op: libc::c_int, fd: RawFd, index: usize, events: u32) -> io::Result<()> {
+        let mut ev = libc::epoll_event {
+            events,
+            u64: index as u64,
+        };
+        // SAFETY: ev is a valid epoll_event for the duration of the call.
+        cvt(unsafe { libc::epoll_ctl(self.ep.as_raw_fd(), op, fd, &mut ev) }).map(|_| ())
+    }
+
+    /// Changes the events watched on descriptor `index`.
+    pub fn modify(&self, index: usize, events: u32) -> io::Result<()> {
+        self.ctl(libc::EPOLL_CTL_MOD, self.fds[index], index, events)
+    }
+
+    /// Waits (`timeout_ms` -1: forever) and fills `revents[i]` with what
+    /// happened on descriptor `i` (0: nothing).
+    pub fn wait(&self, revents: &mut [u32], timeout_ms: i32) -> io::Result<usize> {
+        const MAX: usize = 8;
+        // SAFETY: epoll_event is plain data; all-zero is a valid value.
+        let mut evs: [libc::epoll_event; MAX] = unsafe { std::mem::zeroed() };
+        let n = loop {
+            // SAFETY: evs has room for MAX events.
+            let r = unsafe {
+                libc::epoll_wait(
+                    self.ep.as_raw_fd(),
+                    evs.as_mut_ptr(),
+                    MAX as libc::c_int,
+                    timeout_ms,
+                )
+            };
+            if r >= 0 {
+                break r as usize;
+            }
+            let e = io::Error::last_os_error();
+            if e.kind() != io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        };
+        revents.iter_mut().for_each(|r| *r = 0);
+        for ev in &evs[..n] {
+            let (i, events) = (ev.u64 as usize, ev.events);
+            if let Some(r) = revents.get_mut(i) {
+                *r |= events;
+            }
+        }
+        Ok(n)
     }
 }

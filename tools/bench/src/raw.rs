@@ -1,7 +1,9 @@
 //! The raw transport limit: an echo peer that speaks ovsd's socket protocol
 //! (`SOCK_SEQPACKET` data socket, control channel passed with `SCM_RIGHTS`,
 //! `HELLO`, one `DONE` per datagram) with the same per-connection thread and
-//! poll loop as ovsd's transport, but does nothing with the requests.
+//! event loop as ovsd's transport (an `epoll` set of the data socket, the
+//! control channel and a wake-up eventfd), but does nothing with the
+//! requests.
 //! [`ovsd::client::NlSocket`] talks to it unchanged, so a client's send +
 //! wait-for-completion round trip costs exactly what it costs against ovsd
 //! minus the request processing.
@@ -61,14 +63,6 @@ impl Drop for EchoPeer {
     }
 }
 
-fn pollfd(fd: i32) -> libc::pollfd {
-    libc::pollfd {
-        fd,
-        events: libc::POLLIN,
-        revents: 0,
-    }
-}
-
 /// One connection: handshake, then a `DONE` for every datagram.
 fn serve(data: OwnedFd) {
     let mut buf = vec![0u8; MAX_REQUEST];
@@ -86,21 +80,25 @@ fn serve(data: OwnedFd) {
         return;
     }
     let done = Frame::new(OP_DONE, 0, 0).encode();
+    let in_ = libc::EPOLLIN as u32;
+    let Ok(ep) = sys::Epoll::new(&[
+        (data.as_raw_fd(), in_),
+        (ctl.as_raw_fd(), in_),
+        (wake.raw(), in_),
+    ]) else {
+        return;
+    };
+    let mut revents = [0u32; 3];
     loop {
-        let mut fds = [
-            pollfd(data.as_raw_fd()),
-            pollfd(ctl.as_raw_fd()),
-            pollfd(wake.raw()),
-        ];
-        if sys::poll(&mut fds, -1).is_err() {
+        if ep.wait(&mut revents, -1).is_err() {
             return;
         }
-        if fds[1].revents != 0 {
+        if revents[1] != 0 {
             // no control requests in a benchmark: a readable control
             // channel means it closed
             return;
         }
-        if fds[0].revents != 0 {
+        if revents[0] != 0 {
             match sys::recv(data.as_raw_fd(), &mut buf, libc::MSG_DONTWAIT) {
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
                 Ok(0) | Err(_) => return,
