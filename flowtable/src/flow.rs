@@ -132,8 +132,19 @@ pub struct Flow<A> {
 impl<A> Flow<A> {
     /// A flow with masked key `key` (already masked with `mask`), fresh stats.
     pub fn new(key: FlowKey, mask: Arc<MaskEntry>, id: FlowId, actions: ArcSwap<A>) -> Flow<A> {
+        Self::with_key(&key, mask, id, actions)
+    }
+
+    /// [`Flow::new`] from a borrowed masked key (a flow keeps only its
+    /// mask's range of it).
+    pub fn with_key(
+        key: &FlowKey,
+        mask: Arc<MaskEntry>,
+        id: FlowId,
+        actions: ArcSwap<A>,
+    ) -> Flow<A> {
         Flow {
-            key: PackedKey::new(&key, &mask.mask),
+            key: PackedKey::new(key, &mask.mask),
             mask,
             id,
             actions,

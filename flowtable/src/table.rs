@@ -65,12 +65,71 @@ impl BuildHasher for PassThrough {
     }
 }
 
+/// Hashes UFIDs for the UFID index: a seeded multiply-fold over the
+/// identifier's words (a UFID is at most 16 bytes, normally random), a few
+/// nanoseconds where SipHash took tens. The per-table random seed keeps
+/// chosen identifiers from aiming at one bucket (the kernel's `jhash` of
+/// the UFID is seeded the same way).
+#[derive(Clone, Copy, Debug)]
+struct UfidHash {
+    seed: u64,
+}
+
+/// Hasher of [`UfidHash`].
+struct UfidHasher(u64);
+
+/// `a * b`, both 64-bit halves of the 128-bit product folded together.
+#[inline]
+fn fold_mul(a: u64, b: u64) -> u64 {
+    let p = u128::from(a) * u128::from(b);
+    (p as u64) ^ ((p >> 64) as u64)
+}
+
+const MUL: u64 = 0x9e37_79b9_7f4a_7c15;
+
+impl Hasher for UfidHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        fold_mul(self.0, MUL)
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            self.0 = fold_mul(self.0 ^ w, MUL);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.0 = fold_mul(self.0 ^ u64::from_le_bytes(b) ^ rest.len() as u64, MUL);
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, v: u8) {
+        self.0 = fold_mul(self.0 ^ u64::from(v), MUL);
+    }
+    #[inline]
+    fn write_usize(&mut self, v: usize) {
+        self.0 = fold_mul(self.0 ^ v as u64, MUL);
+    }
+}
+
+impl BuildHasher for UfidHash {
+    type Hasher = UfidHasher;
+    #[inline]
+    fn build_hasher(&self) -> UfidHasher {
+        UfidHasher(self.seed)
+    }
+}
+
 /// A flow table, generic over the actions' representation.
 pub struct FlowTable<A> {
     lock: InstrumentedMutex<()>,
     masks: ArcSwap<Vec<Arc<MaskEntry>>>,
     by_key: papaya::HashMap<Slot, Arc<[Arc<Flow<A>>]>, PassThrough>,
-    by_ufid: papaya::HashMap<Ufid, Arc<Flow<A>>>,
+    by_ufid: papaya::HashMap<Ufid, Arc<Flow<A>>, UfidHash>,
     count: AtomicUsize,
     next_mask_id: AtomicUsize,
     seed: u64,
@@ -105,11 +164,14 @@ impl<A> FlowTable<A> {
     /// An empty table (`ovs_flow_tbl_init`).
     pub fn new() -> Self {
         let seed = std::collections::hash_map::RandomState::new().hash_one(0u8);
+        let ufid_seed = std::collections::hash_map::RandomState::new().hash_one(1u8);
         FlowTable {
             lock: InstrumentedMutex::new("flow_table", ()),
             masks: ArcSwap::from_pointee(Vec::new()),
             by_key: papaya::HashMap::builder().hasher(PassThrough).build(),
-            by_ufid: papaya::HashMap::new(),
+            by_ufid: papaya::HashMap::builder()
+                .hasher(UfidHash { seed: ufid_seed })
+                .build(),
             count: AtomicUsize::new(0),
             next_mask_id: AtomicUsize::new(0),
             seed,
@@ -286,18 +348,34 @@ impl<A> FlowTable<A> {
     /// mask. Returns the inserted flow.
     pub fn insert(
         &self,
-        _g: &TableGuard<'_>,
+        g: &TableGuard<'_>,
         mask: FlowKey,
+        make: impl FnOnce(Arc<MaskEntry>) -> Flow<A>,
+    ) -> Arc<Flow<A>> {
+        self.insert_masked(g, &Mask::new(mask), make)
+    }
+
+    /// [`FlowTable::insert`] with the mask already built (no copy of it
+    /// unless it is new to the table).
+    pub fn insert_masked(
+        &self,
+        _g: &TableGuard<'_>,
+        mask: &Mask,
         make: impl FnOnce(Arc<MaskEntry>) -> Flow<A>,
     ) -> Arc<Flow<A>> {
         let entry = self.mask_ref(mask);
         let flow = Arc::new(make(entry.clone()));
         let slot = self.packed_slot(&entry, flow.packed_key());
         let map = self.by_key.pin();
-        let mut list: Vec<Arc<Flow<A>>> = map.get(&slot).map(|b| b.to_vec()).unwrap_or_default();
-        // new flows go to the head of their bucket (hlist_add_head_rcu)
-        list.insert(0, flow.clone());
-        map.insert(slot, list.into());
+        // new flows go to the head of their bucket (hlist_add_head_rcu); the
+        // new bucket is built in one allocation
+        let bucket: Arc<[Arc<Flow<A>>]> = match map.get(&slot) {
+            None => Arc::new([flow.clone()]),
+            Some(old) => std::iter::once(flow.clone())
+                .chain(old.iter().cloned())
+                .collect(),
+        };
+        map.insert(slot, bucket);
         if let Some(u) = flow.ufid() {
             self.by_ufid.pin().insert(*u, flow.clone());
         }
@@ -312,18 +390,19 @@ impl<A> FlowTable<A> {
         let Some(bucket) = map.get(&slot) else {
             return;
         };
-        let rest: Vec<Arc<Flow<A>>> = bucket
-            .iter()
-            .filter(|f| !Arc::ptr_eq(f, flow))
-            .cloned()
-            .collect();
-        if rest.len() == bucket.len() {
-            return;
-        }
-        if rest.is_empty() {
-            map.remove(&slot);
-        } else {
-            map.insert(slot, rest.into());
+        match bucket.iter().position(|f| Arc::ptr_eq(f, flow)) {
+            None => return,
+            Some(_) if bucket.len() == 1 => {
+                map.remove(&slot);
+            }
+            Some(i) => {
+                let rest: Arc<[Arc<Flow<A>>]> = bucket[..i]
+                    .iter()
+                    .chain(&bucket[i + 1..])
+                    .cloned()
+                    .collect();
+                map.insert(slot, rest);
+            }
         }
         if let Some(u) = flow.ufid() {
             self.by_ufid.pin().remove(u);
@@ -352,14 +431,14 @@ impl<A> FlowTable<A> {
 
     /// `flow_mask_insert`: an existing mask with the same bits, or a new one
     /// appended to the mask array.
-    fn mask_ref(&self, bits: FlowKey) -> Arc<MaskEntry> {
+    fn mask_ref(&self, mask: &Mask) -> Arc<MaskEntry> {
         let masks = self.masks.load();
-        if let Some(m) = masks.iter().find(|m| m.mask.key == bits) {
+        if let Some(m) = masks.iter().find(|m| m.mask.key == mask.key) {
             m.refs.fetch_add(1, Ordering::Relaxed);
             return m.clone();
         }
         let entry = Arc::new(MaskEntry {
-            mask: Mask::new(bits),
+            mask: mask.clone(),
             id: self.next_mask_id.fetch_add(1, Ordering::Relaxed) as u32,
             refs: AtomicUsize::new(1),
         });
@@ -380,5 +459,27 @@ impl<A> FlowTable<A> {
             v.swap_remove(i);
         }
         self.masks.store(Arc::new(v));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ufid_hash_is_seeded_and_length_sensitive() {
+        let h = |seed, u: &Ufid| UfidHash { seed }.hash_one(u);
+        let a = Ufid::new(&[1, 0]).unwrap();
+        let b = Ufid::new(&[1]).unwrap();
+        let c = Ufid::new(&[7; 16]).unwrap();
+        assert_eq!(h(5, &a), h(5, &a));
+        assert_ne!(h(5, &a), h(5, &b));
+        assert_ne!(h(5, &c), h(6, &c));
+        // every byte counts
+        for i in 0..16 {
+            let mut x = [7u8; 16];
+            x[i] = 8;
+            assert_ne!(h(5, &Ufid::new(&x).unwrap()), h(5, &c));
+        }
     }
 }

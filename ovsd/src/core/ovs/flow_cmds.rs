@@ -225,8 +225,8 @@ pub(super) fn new(
         }
         .or_else(|| table.lookup(&m.key).0);
         let flow = match existing {
-            None => table.insert(g, m.mask, |entry| {
-                Flow::new(masked, entry, id, arc_swap::ArcSwap::new(acts))
+            None => table.insert_masked(g, &mask, |entry| {
+                Flow::with_key(&masked, entry, id, arc_swap::ArcSwap::new(acts))
             }),
             Some(found) => {
                 // NLM_F_CREATE stands in for NLM_F_EXCL, which genl treats as a dump flag
