@@ -244,3 +244,30 @@ fn a_netdev_in_a_datapath_cannot_be_added_again() {
     assert!(other.text().contains("Device or resource busy"), "{other}");
     daemon.stop();
 }
+
+#[test]
+fn tunnel_ports_get_no_tap_that_open_vswitch_would_refuse() {
+    let env = TestEnv::new();
+    let Some(t) = tools(&env) else {
+        return;
+    };
+    let daemon = tap_daemon(&env);
+    dpctl::run_ok(&daemon, &t.dpctl, &["add-dp", "dp0"]);
+    // without a geneve module ovs-dpctl falls back to a GENEVE vport named
+    // like the kernel's own device
+    dpctl::run_ok(
+        &daemon,
+        &t.dpctl,
+        &["add-if", "dp0", "gnv0,type=geneve,remote_ip=10.0.0.7"],
+    );
+    let show = dpctl::run_ok(&daemon, &t.dpctl, &["show"]).text();
+    assert!(show.contains("genev_sys_6081"), "{show}");
+    // a later ovs-dpctl opens the datapath without tripping over a device
+    // of that name with the wrong kind
+    dpctl::run_ok(&daemon, &t.dpctl, &["add-if", "dp0", "p1,type=internal"]);
+    let tunnel_taps: Vec<String> = links::names(&env, &t.ip)
+        .into_iter()
+        .filter(|n| n.starts_with("genev_sys"))
+        .collect();
+    assert!(tunnel_taps.is_empty(), "{tunnel_taps:?}");
+}

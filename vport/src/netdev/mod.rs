@@ -152,6 +152,12 @@ pub trait Backend: Send + Sync + fmt::Debug {
         }
     }
 
+    /// A tunnel vport's device (vxlan, geneve, gre). The kernel makes one of
+    /// that kind; by default it is made like an internal device.
+    fn create_tunnel(&self, name: &str, rtnl: &RtnlGuard<'_>) -> Result<Arc<dyn Netdev>, Errno> {
+        self.create_internal(name, rtnl)
+    }
+
     /// A `netdev` vport: attach to the existing interface `name`. `ENODEV`
     /// if there is none, `EINVAL` for loopback, non-Ethernet devices and
     /// internal devices.

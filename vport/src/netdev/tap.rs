@@ -17,17 +17,23 @@ use genl::Errno;
 
 use super::registry::Registry;
 use super::{ifname, procnet, sys};
-use super::{Backend, DevCounters, DevStats, Netdev, NetdevKind, PacketBackend};
+use super::{Backend, DevCounters, DevStats, Netdev, NetdevKind, PacketBackend, VirtualBackend};
 use crate::rtnl::RtnlGuard;
 
 const TUN_PATH: &str = "/dev/net/tun";
 
 /// Tap devices for internal ports; AF_PACKET ([`PacketBackend`]) to attach
 /// `netdev` vports. Needs root and `/dev/net/tun`.
+///
+/// Tunnel vports get no kernel device: a tap named like the kernel's
+/// `genev_sys_6081` or `vxlan_sys_4789` has the wrong kind (`tun`), and
+/// Open vSwitch, which probes those names over rtnetlink, refuses to open
+/// the datapath ("Geneve tunnel device ... with kind tun not supported").
 #[derive(Debug)]
 pub struct TapBackend {
     internal: Arc<Registry>,
     packet: PacketBackend,
+    tunnels: VirtualBackend,
 }
 
 impl TapBackend {
@@ -42,6 +48,7 @@ impl TapBackend {
         Ok(TapBackend {
             packet: PacketBackend::refusing(Arc::clone(&internal)),
             internal,
+            tunnels: VirtualBackend::new(),
         })
     }
 }
@@ -108,12 +115,20 @@ impl Backend for TapBackend {
         }))
     }
 
+    fn create_tunnel(&self, name: &str, rtnl: &RtnlGuard<'_>) -> Result<Arc<dyn Netdev>, Errno> {
+        ifname::check(name)?;
+        if self.exists(name) {
+            return Err(Errno::EEXIST);
+        }
+        self.tunnels.create_internal(name, rtnl)
+    }
+
     fn attach(&self, name: &str, rtnl: &RtnlGuard<'_>) -> Result<Arc<dyn Netdev>, Errno> {
         self.packet.attach(name, rtnl)
     }
 
     fn exists(&self, name: &str) -> bool {
-        sys::name_exists(name) || self.internal.contains(name)
+        sys::name_exists(name) || self.internal.contains(name) || self.tunnels.exists(name)
     }
 }
 

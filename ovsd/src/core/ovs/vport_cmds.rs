@@ -73,7 +73,7 @@ pub(super) fn create_device(
     if vtype == OVS_VPORT_TYPE_INTERNAL {
         ovs.backend.create_internal_at(text, desired_ifindex, &g)
     } else {
-        ovs.backend.create_internal(text, &g)
+        ovs.backend.create_tunnel(text, &g)
     }
 }
 
