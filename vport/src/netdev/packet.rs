@@ -14,7 +14,8 @@
 
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, FromRawFd, OwnedFd};
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 
 use genl::Errno;
 
@@ -151,6 +152,7 @@ impl PacketBackend {
                 [0; 6]
             },
             sock,
+            pending: Mutex::default(),
         })
     }
 }
@@ -192,6 +194,8 @@ struct PacketDev {
     ifindex: i32,
     mac: [u8; 6],
     sock: Option<OwnedFd>,
+    /// Packets cut from a GSO frame, not handed over yet.
+    pending: Mutex<VecDeque<Vec<u8>>>,
 }
 
 impl Netdev for PacketDev {
@@ -231,10 +235,23 @@ impl Netdev for PacketDev {
     }
 
     fn receive(&self, buf: &mut [u8]) -> Result<Option<usize>, Errno> {
-        match &self.sock {
-            Some(s) => packet_io::receive(s.as_fd(), buf),
-            None => Ok(None),
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        if pending.is_empty() {
+            let Some(s) = &self.sock else {
+                return Ok(None);
+            };
+            match packet_io::receive(s.as_fd(), buf)? {
+                None => return Ok(None),
+                Some(packet_io::Received::Frame(n)) => return Ok(Some(n)),
+                Some(packet_io::Received::Segments(segs)) => pending.extend(segs),
+            }
         }
+        let Some(seg) = pending.pop_front() else {
+            return Ok(None);
+        };
+        let n = seg.len().min(buf.len());
+        buf[..n].copy_from_slice(&seg[..n]);
+        Ok(Some(n))
     }
 }
 

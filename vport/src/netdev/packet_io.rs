@@ -9,15 +9,16 @@
 //! (`PACKET_VNET_HDR`) and `PACKET_AUXDATA`, finishes a partial checksum in
 //! software and puts the tag back into the frame.
 //!
-//! Large (GSO) frames arrive as one frame; they are passed on whole and a
-//! port whose MTU they exceed drops them on transmit.
+//! Large (GSO) frames are cut into MTU-sized packets ([`super::gso`]);
+//! those it does not know how to cut are passed on whole (and a port whose
+//! MTU they exceed drops them on transmit).
 
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 
 use genl::Errno;
 
-use super::sys;
+use super::{gso, sys};
 
 /// `sizeof(struct virtio_net_hdr)`.
 pub(crate) const VNET_HDR_LEN: usize = 10;
@@ -79,9 +80,17 @@ pub(crate) fn transmit(fd: BorrowedFd<'_>, frame: &[u8]) -> Result<(), Errno> {
     Ok(())
 }
 
+/// What one read from the socket gave.
+pub(crate) enum Received {
+    /// One frame, in the caller's buffer, of this length.
+    Frame(usize),
+    /// A GSO frame cut into these packets (in order).
+    Segments(Vec<Vec<u8>>),
+}
+
 /// Reads one frame into `buf` without blocking, completed as described in
-/// the module documentation; returns its length.
-pub(crate) fn receive(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<Option<usize>, Errno> {
+/// the module documentation.
+pub(crate) fn receive(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<Option<Received>, Errno> {
     let mut hdr = [0u8; VNET_HDR_LEN];
     // room for the VLAN tag put back in front of the payload
     let room = buf.len().saturating_sub(4);
@@ -113,15 +122,30 @@ pub(crate) fn receive(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<Option<usize
         };
     }
     let mut len = (n as usize).saturating_sub(VNET_HDR_LEN).min(room);
+    let vlan = vlan_from_aux(&msg);
+    let (gso_type, gso_size) = (hdr[1], u16::from_ne_bytes([hdr[4], hdr[5]]));
+    if gso_type != 0 {
+        if let Some(mut segs) = gso::segment(&buf[..len], gso_type, gso_size) {
+            if let Some((tpid, tci)) = vlan {
+                for s in &mut segs {
+                    let mut tag = [0u8; 4];
+                    tag[..2].copy_from_slice(&tpid.to_be_bytes());
+                    tag[2..].copy_from_slice(&tci.to_be_bytes());
+                    s.splice(ETH_ADDRS..ETH_ADDRS, tag);
+                }
+            }
+            return Ok(Some(Received::Segments(segs)));
+        }
+    }
     if hdr[0] & NEEDS_CSUM != 0 {
         let start = usize::from(u16::from_ne_bytes([hdr[6], hdr[7]]));
         let offset = usize::from(u16::from_ne_bytes([hdr[8], hdr[9]]));
         complete_checksum(&mut buf[..len], start, offset);
     }
-    if let Some((tpid, tci)) = vlan_from_aux(&msg) {
+    if let Some((tpid, tci)) = vlan {
         len = insert_vlan(buf, len, tpid, tci);
     }
-    Ok(Some(len))
+    Ok(Some(Received::Frame(len)))
 }
 
 /// The accelerated VLAN tag in a `PACKET_AUXDATA` control message.

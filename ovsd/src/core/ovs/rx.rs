@@ -84,6 +84,9 @@ fn run(core: Weak<Core>, dp_ifindex: i32, port: Weak<Vport>, dev: Arc<dyn Netdev
     let Some(fd) = dev.io_fd().map(|f| f.as_fd().as_raw_fd()) else {
         return;
     };
+    // frames may be waiting without the descriptor saying so (the packets of
+    // a cut GSO frame): after a full batch, look again without sleeping
+    let mut more = false;
     loop {
         let mut fds = [
             libc::pollfd {
@@ -98,7 +101,7 @@ fn run(core: Weak<Core>, dp_ifindex: i32, port: Weak<Vport>, dev: Arc<dyn Netdev
             },
         ];
         // SAFETY: two valid pollfd entries.
-        let r = unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) };
+        let r = unsafe { libc::poll(fds.as_mut_ptr(), 2, if more { 0 } else { -1 }) };
         if r < 0 {
             if std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
                 continue;
@@ -108,7 +111,8 @@ fn run(core: Weak<Core>, dp_ifindex: i32, port: Weak<Vport>, dev: Arc<dyn Netdev
         if fds[1].revents != 0 {
             return;
         }
-        if fds[0].revents & (libc::POLLERR | libc::POLLHUP | libc::POLLNVAL) != 0
+        if !more
+            && fds[0].revents & (libc::POLLERR | libc::POLLHUP | libc::POLLNVAL) != 0
             && fds[0].revents & libc::POLLIN == 0
         {
             // a device that went away: wait for the stop signal
@@ -118,10 +122,14 @@ fn run(core: Weak<Core>, dp_ifindex: i32, port: Weak<Vport>, dev: Arc<dyn Netdev
         let (Some(core), Some(v)) = (core.upgrade(), port.upgrade()) else {
             return;
         };
+        more = true;
         for _ in 0..BATCH {
             match dev.receive(&mut buf) {
                 Ok(Some(n)) => deliver(&core, dp_ifindex, &v, &buf[..n]),
-                Ok(None) | Err(_) => break,
+                Ok(None) | Err(_) => {
+                    more = false;
+                    break;
+                }
             }
         }
     }
