@@ -2,7 +2,7 @@
 # Runs a cargo-fuzz target for a given time with a corpus seeded from every
 # request in the recorded kernel traces (tests/traces).
 #
-#   scripts/fuzz.sh [dispatch|policy|match|actions|extract|flow_string] [SECONDS]
+#   scripts/fuzz.sh [dispatch|policy|match|actions|extract|gso|flow_string] [SECONDS]
 #
 # Seeds: requests (dispatch: with a leading option byte; the others: their
 # attributes) from the traces; extract: every injected frame and EXECUTE
@@ -55,7 +55,11 @@ for path in glob.glob("tests/traces/*/*.trace"):
         f = line.split()
         if len(f) != 2:
             continue
-        if target == "extract":
+        if target == "gso":
+            if f[0] == "frame":
+                for t in (0, 1, 2):
+                    seed(bytes([t, 0, 8]) + bytes.fromhex(f[1]))
+        elif target == "extract":
             if f[0] == "frame":
                 seed(b"\0" + bytes.fromhex(f[1]))
             elif f[0] == "send":

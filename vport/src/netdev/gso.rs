@@ -11,11 +11,11 @@
 //! headers, tunnels and other encapsulations are not) are passed on whole.
 
 /// `VIRTIO_NET_HDR_GSO_TCPV4`.
-pub(crate) const GSO_TCPV4: u8 = 1;
+pub const GSO_TCPV4: u8 = 1;
 /// `VIRTIO_NET_HDR_GSO_TCPV6`.
-pub(crate) const GSO_TCPV6: u8 = 4;
+pub const GSO_TCPV6: u8 = 4;
 /// `VIRTIO_NET_HDR_GSO_UDP_L4`.
-pub(crate) const GSO_UDP_L4: u8 = 5;
+pub const GSO_UDP_L4: u8 = 5;
 /// `VIRTIO_NET_HDR_GSO_ECN`: a flag on the type.
 const GSO_ECN: u8 = 0x80;
 
@@ -113,7 +113,7 @@ fn pseudo(frame: &[u8], at: &Layout, l4_len: usize) -> u32 {
 /// Cuts the GSO frame `frame` (`gso_type`, `gso_size` from its virtio
 /// header) into packets of at most `gso_size` payload bytes; `None` when
 /// the frame is not one this knows how to cut.
-pub(crate) fn segment(frame: &[u8], gso_type: u8, gso_size: u16) -> Option<Vec<Vec<u8>>> {
+pub fn segment(frame: &[u8], gso_type: u8, gso_size: u16) -> Option<Vec<Vec<u8>>> {
     let at = layout(frame, gso_type)?;
     let mss = usize::from(gso_size);
     let payload = &frame[at.payload..];

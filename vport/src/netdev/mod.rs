@@ -23,7 +23,7 @@ use genl::Errno;
 use crate::rtnl::RtnlGuard;
 
 mod counters;
-mod gso;
+pub mod gso;
 mod ifname;
 mod packet;
 mod packet_io;

@@ -12,9 +12,9 @@
 //! checks still run and the port is attached without a socket: it exists,
 //! has the real ifindex and counters, but carries no packets.
 
+use std::collections::VecDeque;
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, FromRawFd, OwnedFd};
-use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use genl::Errno;
