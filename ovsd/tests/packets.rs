@@ -553,3 +553,68 @@ fn a_drop_fault_loses_miss_upcalls_without_telling_the_receiver() {
     assert_eq!(r.last().and_then(Msg::errno), Some(0));
     assert_eq!(messages(c.mcast.take()).len(), 1);
 }
+
+/// A TCP/IPv4 frame MAC1 → MAC2, 10.0.0.1:1000 → 10.0.0.2:80, `flags`.
+fn tcp_frame(flags: u8) -> Vec<u8> {
+    let mut f = Vec::new();
+    f.extend_from_slice(&MAC2);
+    f.extend_from_slice(&MAC1);
+    f.extend_from_slice(&[0x08, 0x00]);
+    let mut ip = vec![
+        0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+    ];
+    let c = ip_checksum(&ip);
+    ip[10..12].copy_from_slice(&c.to_be_bytes());
+    f.extend_from_slice(&ip);
+    f.extend_from_slice(&[0x03, 0xe8, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, flags]);
+    f.extend_from_slice(&[0xff, 0xff, 0, 0, 0, 0]);
+    f
+}
+
+#[test]
+fn hits_record_tcp_flags_and_the_time_of_use() {
+    let core = core();
+    let mut c = Client::new(&core, 1);
+    let me = c.sock.portid();
+    datapath(&mut c, me, 0);
+    // in_port(1),eth(),eth_type(0x0800),ipv4(proto=6),tcp()
+    let attrs = |mask: bool| {
+        let v = |x: u8| if mask { 0xff } else { x };
+        vec![
+            A::U32(KEY_IN_PORT, if mask { u32::MAX } else { 1 }),
+            A::Raw(KEY_ETHERNET, vec![0; 12]),
+            A::Raw(KEY_ETHERTYPE, vec![v(0x08), v(0x00)]),
+            A::Raw(KEY_IPV4, vec![0, 0, 0, 0, 0, 0, 0, 0, v(6), 0, 0, 0]),
+            A::Raw(9, vec![0; 4]),
+            // match_validate wants TCP_FLAGS with TCP
+            A::Raw(18, vec![0; 2]),
+        ]
+    };
+    let r = c.req(
+        "ovs_flow",
+        OVS_FLOW_CMD_NEW,
+        NLM_F_ACK,
+        DP,
+        &[
+            A::Nest(OVS_FLOW_ATTR_KEY, attrs(false)),
+            A::Nest(OVS_FLOW_ATTR_MASK, attrs(true)),
+            actions(vec![A::U32(ACT_OUTPUT, 2)]),
+        ],
+    );
+    assert_eq!(r.last().and_then(Msg::errno), Some(0), "{r:?}");
+    let get = |c: &mut Client| {
+        let (recs, _) = c.dump("ovs_flow", OVS_FLOW_CMD_GET, DP);
+        assert_eq!(recs.len(), 1);
+        recs[0].clone()
+    };
+    let before = get(&mut c);
+    assert_eq!(before.attr(OVS_FLOW_ATTR_USED), None, "never used");
+    assert!(core.inject("p1", &tcp_frame(0x02)));
+    assert!(core.inject("p1", &tcp_frame(0x10)));
+    let after = get(&mut c);
+    // ovs_flow_stats_update ORs the flags of every packet; the reply
+    // carries their low byte (nla_put_u8)
+    assert_eq!(after.attr(OVS_FLOW_ATTR_TCP_FLAGS), Some(vec![0x12]));
+    assert!(after.attr(OVS_FLOW_ATTR_USED).is_some());
+    assert_eq!(core.take_transmitted("p2").len(), 2);
+}
