@@ -87,7 +87,8 @@ fn layout(frame: &[u8], gso_type: u8) -> Option<Layout> {
     } else {
         8
     };
-    if l4_len < 8 || l4 + l4_len > frame.len() {
+    // a TCP header is at least 20 bytes (doff >= 5)
+    if l4_len < if tcp { 20 } else { 8 } || l4 + l4_len > frame.len() {
         return None;
     }
     Some(Layout {
@@ -254,6 +255,10 @@ mod tests {
         assert!(segment(&tcp4(&[], 0x10), GSO_TCPV4, 10).is_none());
         assert!(segment(&frame, GSO_TCPV4, 0).is_none());
         assert!(segment(&frame[..40], GSO_TCPV4, 10).is_none());
+        // a TCP data offset under 5 words (found by the gso fuzz target)
+        let mut short = frame.clone();
+        short[46] = 0x20;
+        assert!(segment(&short, GSO_TCPV4, 10).is_none());
         // ECN flag on the type is fine
         assert_eq!(segment(&frame, GSO_TCPV4 | GSO_ECN, 40).unwrap().len(), 3);
     }
