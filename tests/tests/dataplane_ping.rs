@@ -31,6 +31,17 @@ fn both_ways(daemon: &Daemon, dpctl: &Path, match_: &str) {
     }
 }
 
+/// A TAP-backed ovsd with datapath `dp0` whose ports are `ports`, in
+/// order (port numbers from 1), added with `ovs-dpctl add-if`.
+fn dp0_with<'e>(env: &'e TestEnv, dpctl: &Path, ports: &[&str]) -> Daemon<'e> {
+    let daemon = Daemon::start_with(env, &["--netdev", "tap"]);
+    dpctl::run_ok(&daemon, dpctl, &["add-dp", "dp0"]);
+    for p in ports {
+        dpctl::run_ok(&daemon, dpctl, &["add-if", "dp0", p]);
+    }
+    daemon
+}
+
 #[test]
 fn hosts_ping_through_flows_added_by_ovs_dpctl() {
     let env = TestEnv::new();
@@ -46,10 +57,7 @@ fn hosts_ping_through_flows_added_by_ovs_dpctl() {
     }
     let h1 = Host::new(&env, &ip, "h1-ovs", "10.0.0.1");
     let h2 = Host::new(&env, &ip, "h2-ovs", "10.0.0.2");
-    let daemon = Daemon::start_with(&env, &["--netdev", "tap"]);
-    dpctl::run_ok(&daemon, &dpctl, &["add-dp", "dp0"]);
-    dpctl::run_ok(&daemon, &dpctl, &["add-if", "dp0", &h1.port]);
-    dpctl::run_ok(&daemon, &dpctl, &["add-if", "dp0", &h2.port]);
+    let daemon = dp0_with(&env, &dpctl, &[&h1.port, &h2.port]);
 
     both_ways(&daemon, &dpctl, "eth(),eth_type(0x0806),arp()");
     both_ways(&daemon, &dpctl, "eth(),eth_type(0x0800),ipv4()");
@@ -115,11 +123,8 @@ fn an_internal_port_carries_the_host_stacks_packets() {
     }
     links::disable_ipv6(&env);
     let h1 = Host::new(&env, &ip, "h1-ovs", "10.0.0.1");
-    let daemon = Daemon::start_with(&env, &["--netdev", "tap"]);
-    dpctl::run_ok(&daemon, &dpctl, &["add-dp", "dp0"]);
-    dpctl::run_ok(&daemon, &dpctl, &["add-if", "dp0", &h1.port]);
     // port 2: a TAP device in the test's namespace, with an address there
-    dpctl::run_ok(&daemon, &dpctl, &["add-if", "dp0", "int0,type=internal"]);
+    let daemon = dp0_with(&env, &dpctl, &[&h1.port, "int0,type=internal"]);
     links::ip_ok(&env, &ip, &["addr", "add", "10.0.0.9/24", "dev", "int0"]);
     links::ip_ok(&env, &ip, &["link", "set", "int0", "up"]);
     both_ways(&daemon, &dpctl, "eth(),eth_type(0x0806),arp()");
@@ -153,10 +158,7 @@ fn a_tcp_stream_crosses_the_datapath_intact() {
     }
     let h1 = Host::new(&env, &ip, "h1-ovs", "10.0.0.1");
     let h2 = Host::new(&env, &ip, "h2-ovs", "10.0.0.2");
-    let daemon = Daemon::start_with(&env, &["--netdev", "tap"]);
-    dpctl::run_ok(&daemon, &dpctl, &["add-dp", "dp0"]);
-    dpctl::run_ok(&daemon, &dpctl, &["add-if", "dp0", &h1.port]);
-    dpctl::run_ok(&daemon, &dpctl, &["add-if", "dp0", &h2.port]);
+    let daemon = dp0_with(&env, &dpctl, &[&h1.port, &h2.port]);
     both_ways(&daemon, &dpctl, "eth()");
 
     // 4 MB: the sender's veth hands the datapath 64 KiB TCP (GSO) frames,

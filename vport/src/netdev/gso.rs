@@ -10,6 +10,8 @@
 //! Frames this does not understand (IP options are fine; IPv6 extension
 //! headers, tunnels and other encapsulations are not) are passed on whole.
 
+use super::csum::{add, fold};
+
 /// `VIRTIO_NET_HDR_GSO_TCPV4`.
 pub const GSO_TCPV4: u8 = 1;
 /// `VIRTIO_NET_HDR_GSO_TCPV6`.
@@ -23,26 +25,6 @@ const ETH_HLEN: usize = 14;
 const TCP_FIN: u8 = 0x01;
 const TCP_PSH: u8 = 0x08;
 const TCP_CWR: u8 = 0x80;
-
-/// The ones'-complement sum of `data` added to `sum` (not folded).
-fn add(mut sum: u32, data: &[u8]) -> u32 {
-    let mut chunks = data.chunks_exact(2);
-    for c in &mut chunks {
-        sum += u32::from(u16::from_be_bytes([c[0], c[1]]));
-    }
-    if let [last] = chunks.remainder() {
-        sum += u32::from(*last) << 8;
-    }
-    sum
-}
-
-/// Folds and inverts a ones'-complement sum.
-fn fold(mut sum: u32) -> u16 {
-    while sum > 0xffff {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    !(sum as u16)
-}
 
 /// Where the headers of a GSO frame are.
 struct Layout {

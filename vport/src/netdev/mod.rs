@@ -23,6 +23,7 @@ use genl::Errno;
 use crate::rtnl::RtnlGuard;
 
 mod counters;
+mod csum;
 pub mod gso;
 mod ifname;
 mod packet;

@@ -18,7 +18,7 @@ use std::os::fd::{AsRawFd, BorrowedFd};
 
 use genl::Errno;
 
-use super::{gso, sys};
+use super::{csum, gso, sys};
 
 /// `sizeof(struct virtio_net_hdr)`.
 pub(crate) const VNET_HDR_LEN: usize = 10;
@@ -183,18 +183,7 @@ pub(crate) fn complete_checksum(frame: &mut [u8], start: usize, offset: usize) {
     if start > frame.len() || at + 2 > frame.len() {
         return;
     }
-    let mut sum: u32 = 0;
-    let mut chunks = frame[start..].chunks_exact(2);
-    for c in &mut chunks {
-        sum += u32::from(u16::from_be_bytes([c[0], c[1]]));
-    }
-    if let [last] = chunks.remainder() {
-        sum += u32::from(*last) << 8;
-    }
-    while sum > 0xffff {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    let mut folded = !(sum as u16);
+    let mut folded = csum::fold(csum::add(0, &frame[start..]));
     // skb_checksum_help: a folded 0 goes out as CSUM_MANGLED_0
     if folded == 0 {
         folded = 0xffff;
